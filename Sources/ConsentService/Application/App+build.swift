@@ -1,0 +1,42 @@
+import ConsentRules
+import Hummingbird
+import Logging
+import PGClient
+import Prometheus
+import ServiceLifecycle
+
+/// Everything the HTTP application is built from; `serve` and the tests make it the same way.
+struct AppDependencies: Sendable {
+    let pool: PGPool
+    let migrator: PGMigrator
+    let calendars: CalendarRegistry
+    let clock: AppClock
+    let registry: PrometheusCollectorRegistry
+}
+
+func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    HealthController(pool: dependencies.pool, migrator: dependencies.migrator, registry: dependencies.registry)
+        .addRoutes(to: router)
+    let metrics = ServiceMetrics(registry: dependencies.registry)
+    let consents = PostgresConsentRepository(
+        pool: dependencies.pool, calendars: dependencies.calendars, clock: dependencies.clock, metrics: metrics)
+    ConsentController(repository: consents).addRoutes(to: router.group("v1"))
+    return router
+}
+
+func buildApplication(
+    _ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
+) -> some ApplicationProtocol {
+    let sweeper = ExpirySweeper(
+        pool: dependencies.pool, clock: dependencies.clock, metrics: ServiceMetrics(registry: dependencies.registry),
+        interval: configuration.expirySweepInterval, logger: logger)
+    return Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "consent-service"),
+        // In dependency order: the pool outlives the workers that use it.
+        services: [dependencies.pool, sweeper],
+        logger: logger)
+}

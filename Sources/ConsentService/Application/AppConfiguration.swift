@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+
+/// Settings read from the environment (see README, "Configuration").
+struct AppConfiguration: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    /// libpq connection string or URL; nil starts the embedded cluster under `dataDirectory`.
+    var databaseURL: String?
+    var dataDirectory = "data"
+    var poolSize = 16
+    var logLevel = Logger.Level.info
+    var migrationsDirectory: String?
+    var calendarsDirectory: String?
+    var expirySweepInterval = Duration.seconds(10)
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> AppConfiguration
+    {
+        var configuration = AppConfiguration()
+        func value(_ name: String) -> String? {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+            return value
+        }
+        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError(message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        configuration.host = value("HOST") ?? configuration.host
+        configuration.port = try integer("PORT", 0...65535) ?? configuration.port
+        configuration.databaseURL = value("DATABASE_URL")
+        configuration.dataDirectory = value("DATA_DIR") ?? configuration.dataDirectory
+        configuration.poolSize = try integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize
+        if let level = value("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(message: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = parsed
+        }
+        configuration.migrationsDirectory = value("MIGRATIONS_DIR")
+        configuration.calendarsDirectory = value("CALENDARS_DIR")
+        if let seconds = try integer("EXPIRY_SWEEP_SECONDS", 1...86400) {
+            configuration.expirySweepInterval = .seconds(seconds)
+        }
+        return configuration
+    }
+}
+
+struct ConfigurationError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Finds the project's data folders (`migrations/`, `calendars/`): an explicit setting, else the working
+/// directory, else the folders above the executable (a build inside the checkout).
+enum ResourceLocator {
+    static func directory(named name: String, override: String?) throws -> String {
+        if let override { return override }
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + name]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(folder.appendingPathComponent(name).path)
+            folder = folder.deletingLastPathComponent()
+        }
+        var isDirectory: ObjCBool = false
+        if let found = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+        }) {
+            return found
+        }
+        throw ResourceError(message: "cannot find the \(name)/ folder; run from the project folder or set \(name.uppercased())_DIR")
+    }
+}

@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+
+/// API keys: 32 random bytes, shown once, kept only as a SHA-256. A key is high-entropy, so a plain hash is
+/// enough to make the stored value useless to whoever reads the table.
+enum APIKey {
+    static let prefix = "csk_"
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64URLEncoded
+    }
+
+    static func hash(_ key: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(key.utf8)))
+    }
+
+    /// The first characters, enough for an operator to tell keys apart in a listing.
+    static func displayPrefix(_ key: String) -> String {
+        String(key.prefix(prefix.count + 6))
+    }
+
+    /// The key of an `Authorization: Bearer <key>` header, or nil.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, token.count <= 200 else { return nil }
+        return token
+    }
+}
+
+extension Data {
+    var base64URLEncoded: String {
+        base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,52 @@
+import Logging
+import PGClient
+
+/// A pool to the configured database, or to the embedded cluster started (or found running) for it.
+struct DatabaseSession: Sendable {
+    let pool: PGPool
+    let embedded: EmbeddedPostgres?
+
+    static func open(_ configuration: AppConfiguration, logger: Logger) throws -> DatabaseSession {
+        if let url = configuration.databaseURL {
+            return DatabaseSession(
+                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), embedded: nil)
+        }
+        let embedded = try EmbeddedPostgres.start(dataDirectory: configuration.dataDirectory, logger: logger)
+        return DatabaseSession(
+            pool: PGPool(conninfo: embedded.conninfo, size: configuration.poolSize, logger: logger), embedded: embedded)
+    }
+
+    func close() async {
+        await pool.close()
+        embedded?.stop()
+    }
+
+    /// For the operator commands: they work on a migrated schema and never migrate it behind one's back.
+    func requireMigrated(_ configuration: AppConfiguration) async throws {
+        let migrator = PGMigrator(
+            migrations: try PGMigration.load(
+                directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
+        guard try await migrator.isUpToDate(pool) else {
+            throw ConfigurationError(message: "the database schema is not up to date: run `consent-service migrate` first")
+        }
+    }
+}
+
+/// Runs an operator command against the database, closing everything it opened whatever happens.
+func withDatabase<T: Sendable>(
+    migrated: Bool = true, _ body: (AppConfiguration, PGPool) async throws -> T
+) async throws -> T {
+    let configuration = try AppConfiguration.fromEnvironment()
+    var logger = Logger(label: "consent-service")
+    logger.logLevel = .warning
+    let session = try DatabaseSession.open(configuration, logger: logger)
+    do {
+        if migrated { try await session.requireMigrated(configuration) }
+        let result = try await body(configuration, session.pool)
+        await session.close()
+        return result
+    } catch {
+        await session.close()
+        throw error
+    }
+}

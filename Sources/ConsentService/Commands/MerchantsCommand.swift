@@ -1,0 +1,48 @@
+import ArgumentParser
+import ConsentRules
+
+struct MerchantsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merchants", abstract: "Manage merchants.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a merchant with its policy (the defaults, or stricter ones).")
+
+        @Option(help: "The merchant's id (letters, digits, '.', '_', '-').") var id: String
+        @Option(help: "The merchant's name, as consumers know it.") var name: String
+        @Option(help: "ISO 3166-1 country code; picks the business-day calendar.") var country: String
+        @Option(help: "IANA time zone, e.g. Europe/Vilnius; decides the merchant's calendar days.") var timezone: String
+        @Option(help: "The From of consumer emails: \"Name <address>\".") var sender: String
+        @Option(help: "The address consumers reply to.") var supportEmail: String
+        @Option(help: "Business days to confirm a consent in (at most 2).")
+        var confirmationBusinessDays = MerchantPolicy.defaults.confirmationBusinessDays
+        @Option(help: "Days a pre-debit notice goes out ahead of its debit (at least 14).")
+        var noticeDays = MerchantPolicy.defaults.noticeDays
+        @Option(help: "Months a finished consent is kept (at least 18).")
+        var retentionMonths = MerchantPolicy.defaults.retentionMonths
+        @Option(help: "Hours a pending consent waits for its first payment before it expires (1 to 24).")
+        var activationWindowHours = MerchantPolicy.defaults.activationWindowSeconds / 3600
+
+        func run() async throws {
+            let policy = MerchantPolicy(
+                version: 1, confirmationBusinessDays: confirmationBusinessDays, noticeDays: noticeDays,
+                retentionMonths: retentionMonths, activationWindowSeconds: activationWindowHours * 3600)
+            let merchant = NewMerchant(
+                id: id, name: name, country: country.uppercased(), timeZone: timezone, sender: sender,
+                supportEmail: supportEmail, policy: policy)
+            try await withDatabase { configuration, pool in
+                let calendars = try CalendarRegistry.load(
+                    directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
+                let problems = MerchantInput.validate(
+                    id: merchant.id, name: merchant.name, country: merchant.country, timeZone: merchant.timeZone,
+                    sender: merchant.sender, supportEmail: merchant.supportEmail, policy: policy, calendars: calendars)
+                guard problems.isEmpty else {
+                    throw ValidationError(problems.joined(separator: "\n"))
+                }
+                try await MerchantStore.create(merchant, pool: pool)
+            }
+            print("created merchant \(id) (\(merchant.country), \(timezone)); policy v1: confirm within \(confirmationBusinessDays) business days, notices \(noticeDays) days ahead, keep \(retentionMonths) months, activation window \(activationWindowHours) h")
+        }
+    }
+}

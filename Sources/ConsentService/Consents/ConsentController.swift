@@ -1,0 +1,74 @@
+import ConsentRules
+import Foundation
+import Hummingbird
+
+/// Routes of CONTRACT.md "Consents".
+struct ConsentController<Repository: ConsentRepository> {
+    let repository: Repository
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("consents", use: capture)
+        group.get("consents", use: findByReference)
+        group.get("consents/{id}", use: find)
+        group.post("consents/{id}/activate", use: activate)
+        group.get("recurrences/{recurrenceId}", use: findByRecurrence)
+    }
+
+    @Sendable func capture(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let idempotencyKey = try Self.idempotencyKey(of: request)
+        let body = try await RequestBody.json(request)
+        let stored = try await repository.capture(
+            CaptureRequest(keyHash: keyHash, body: body, idempotencyKey: idempotencyKey))
+        return .json(bytes: stored.body, status: HTTPResponse.Status(code: stored.status))
+    }
+
+    @Sendable func find(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let consent = try await repository.consent(id: Self.consentId(context), keyHash: keyHash)
+        return .json(consent)
+    }
+
+    @Sendable func findByReference(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        guard let reference = request.uri.queryParameters.get("merchantReference"), !reference.isEmpty else {
+            throw APIError.validation("merchantReference", "is required")
+        }
+        return .json(try await repository.consent(merchantReference: reference, keyHash: keyHash))
+    }
+
+    @Sendable func findByRecurrence(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let recurrenceId = context.parameters.get("recurrenceId") ?? ""
+        return .json(try await repository.consent(recurrenceId: recurrenceId, keyHash: keyHash))
+    }
+
+    @Sendable func activate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let input = try ActivationInput.parse(try await RequestBody.json(request))
+        let consent = try await repository.activate(
+            ActivationRequest(
+                keyHash: keyHash, consentId: Self.consentId(context), recurrenceId: input.recurrenceId,
+                initialPaymentId: input.initialPaymentId))
+        return .json(consent)
+    }
+
+    /// A malformed id names no consent: it is answered like an unknown one, after authentication.
+    static func consentId(_ context: AppRequestContext) -> UUID {
+        context.parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    }
+
+    static func idempotencyKey(of request: Request) throws -> String? {
+        guard let field = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" }) else {
+            return nil
+        }
+        let key = field.value
+        guard !key.isEmpty, key.utf8.count <= RequestLimits.maxIdempotencyKeyLength,
+            key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+        else {
+            throw APIError.validation(
+                "Idempotency-Key", "must be 1–\(RequestLimits.maxIdempotencyKeyLength) printable ASCII characters")
+        }
+        return key
+    }
+}

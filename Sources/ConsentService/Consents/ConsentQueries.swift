@@ -1,0 +1,55 @@
+import PGClient
+
+/// The statements the consent routes run, all scoped by merchant.
+enum ConsentQueries {
+    static let byId = PGStatement("SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2")
+    static let byIdForUpdate = PGStatement(
+        "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2 FOR UPDATE")
+    static let byReference = PGStatement(
+        "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND merchant_reference = $2")
+    static let byRecurrence = PGStatement(
+        "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND recurrence_id = $2")
+
+    static let retentionMonths = PGStatement(
+        "SELECT retention_months FROM merchant_policies WHERE merchant_id = $1 AND version = $2")
+
+    static let activate = PGStatement(
+        """
+        UPDATE consents
+        SET status = 'active', recurrence_id = $3, initial_payment_id = $4, activated_at = $5,
+            last_event_seq = $6, last_event_hash = $7, updated_at = $5
+        WHERE merchant_id = $1 AND id = $2
+        """)
+
+    static let expire = PGStatement(
+        """
+        UPDATE consents
+        SET status = 'expired', retain_until = $3, last_event_seq = $4, last_event_hash = $5, updated_at = $6
+        WHERE merchant_id = $1 AND id = $2 AND status = 'pending'
+        """)
+
+    static let reserveIdempotencyKey = PGStatement(
+        """
+        INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, response_status, response_body)
+        VALUES ($1, $2, $3, 0, ''::bytea)
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+        """)
+    static let idempotentResponse = PGStatement(
+        """
+        SELECT request_hash, response_status, response_body FROM idempotency_keys
+        WHERE merchant_id = $1 AND idempotency_key = $2
+        """)
+    static let completeIdempotencyKey = PGStatement(
+        """
+        UPDATE idempotency_keys SET response_status = $3, response_body = $4, consent_id = $5
+        WHERE merchant_id = $1 AND idempotency_key = $2
+        """)
+
+    static func one(_ statement: PGStatement, _ binds: [any PGBindable], on connection: PGConnection) throws
+        -> ConsentRecord?
+    {
+        let result = try connection.query(statement, binds)
+        return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0])
+    }
+}

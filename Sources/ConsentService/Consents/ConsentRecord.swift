@@ -1,0 +1,37 @@
+import ConsentRules
+import Foundation
+
+/// A stored consent: the terms the consumer agreed to and everything that has happened to them since.
+struct ConsentRecord: Sendable {
+    struct Cancellation: Sendable {
+        let requestedBy: String
+        let requestedAt: Instant
+        let effectiveAt: Instant
+        let reason: String?
+    }
+
+    let id: UUID
+    let merchantId: String
+    var status: ConsentStatus
+    let requestHash: String
+    var draft: ConsentDraft
+    let disclosureSha256: String
+    var initialPaymentId: String?
+    var activatedAt: Instant?
+    let expiresAt: Instant
+    let policyVersion: Int
+    let confirmationDueBy: LocalDate
+    var confirmationSentAt: Instant?
+    var cancellation: Cancellation?
+    var retainUntil: LocalDate?
+    var legalHold: Bool
+    var lastEventSeq: Int
+    var lastEventHash: String
+    let createdAt: Instant
+    var updatedAt: Instant
+
+    /// A pending consent whose activation window has closed is expired, even before the sweep records it.
+    func effectiveStatus(at now: Instant) -> ConsentStatus {
+        status == .pending && now >= expiresAt ? .expired : status
+    }
+}

@@ -1,0 +1,150 @@
+import ConsentRules
+import Foundation
+import PGClient
+
+/// How a consent maps to the `consents` table: the select list, its decoding and the insert's binds.
+enum ConsentRow {
+    static let columns = [
+        "id", "merchant_id", "merchant_reference", "status", "request_hash",
+        "consumer_first_name", "consumer_last_name", "consumer_email", "consumer_phone", "consumer_language",
+        "terms_type", "amount_minor", "currency", "amount_type", "max_amount_minor", "first_debit_date::text",
+        "date_type", "frequency_interval", "frequency_days", "end_date::text", "objective_criteria",
+        "communication_method", "communication_address",
+        "card_brand", "card_last4", "card_expiry_month", "card_expiry_year",
+        microseconds("accepted_at"), "ip_address", "user_agent", "disclosure_text", "disclosure_version",
+        "disclosure_sha256",
+        "recurrence_id", "initial_payment_id", microseconds("activated_at"), microseconds("expires_at"),
+        "policy_version", "confirmation_due_by::text", microseconds("confirmation_sent_at"),
+        "cancel_requested_by", microseconds("cancel_requested_at"), microseconds("cancel_effective_at"), "cancel_reason",
+        "retain_until::text", "legal_hold", "last_event_seq", "last_event_hash",
+        microseconds("created_at"), microseconds("updated_at"),
+    ]
+    static let selectList = columns.joined(separator: ", ")
+
+    static func decode(_ row: PGRow) throws -> ConsentRecord {
+        var c = RowCursor(row)
+        let id: UUID = try c.next()
+        let merchantId: String = try c.next()
+        let reference: String = try c.next()
+        let status = try ConsentStatus(rawValue: c.next(String.self)) ?? .pending
+        let requestHash: String = try c.next()
+        let consumer = Consumer(
+            firstName: try c.next(), lastName: try c.next(), email: try c.next(), phone: try c.next(),
+            language: try c.next())
+        let termsType = try TermsType(rawValue: c.next(String.self)) ?? .scheduled
+        let amountMinor: Int64 = try c.next()
+        let currencyCode: String = try c.next()
+        guard let currency = Currency.iso4217(currencyCode) else {
+            throw StoredDataError(column: "currency")
+        }
+        let amountType = try AmountType(rawValue: c.next(String.self)) ?? .fixed
+        let maxAmountMinor: Int64? = try c.next()
+        let firstDebitDate = try c.next(String?.self).flatMap(LocalDate.init(iso:))
+        let dateType = try DateType(rawValue: c.next(String.self)) ?? .fixed
+        let interval: String? = try c.next()
+        let days: Int? = try c.next()
+        let frequency: Frequency? =
+            switch interval {
+            case "monthly": .monthly
+            case "custom": .everyDays(days ?? 0)
+            default: nil
+            }
+        let terms = Terms(
+            type: termsType,
+            amount: Money(minorUnits: amountMinor, currency: currency),
+            amountType: amountType,
+            maxAmount: maxAmountMinor.map { Money(minorUnits: $0, currency: currency) },
+            firstDebitDate: firstDebitDate,
+            dateType: dateType,
+            frequency: frequency,
+            endDate: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            objectiveCriteria: try c.next())
+        let communication = Communication(method: try c.next(), address: try c.next())
+        let card = Card(
+            brand: try c.next(), last4: try c.next(),
+            expiryMonth: Int(try c.next(Int16.self)), expiryYear: Int(try c.next(Int16.self)))
+        let evidence = Evidence(
+            acceptedAt: Instant(microsecondsSinceEpoch: try c.next()),
+            ipAddress: try c.next(), userAgent: try c.next(), disclosureText: try c.next(),
+            disclosureVersion: try c.next())
+        let disclosureSha256: String = try c.next()
+        let recurrenceId: String? = try c.next()
+        let draft = ConsentDraft(
+            merchantReference: reference, consumer: consumer, terms: terms, communication: communication,
+            card: card, evidence: evidence, recurrenceId: recurrenceId)
+        let initialPaymentId: String? = try c.next()
+        let activatedAt = try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
+        let expiresAt = Instant(microsecondsSinceEpoch: try c.next())
+        let policyVersion: Int = try c.next()
+        guard let dueBy = try LocalDate(iso: c.next(String.self)) else { throw StoredDataError(column: "confirmation_due_by") }
+        let confirmationSentAt = try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
+        let requestedBy: String? = try c.next()
+        let requestedAt = try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
+        let effectiveAt = try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
+        let reason: String? = try c.next()
+        var cancellation: ConsentRecord.Cancellation?
+        if let requestedBy, let requestedAt, let effectiveAt {
+            cancellation = .init(requestedBy: requestedBy, requestedAt: requestedAt, effectiveAt: effectiveAt, reason: reason)
+        }
+        return ConsentRecord(
+            id: id, merchantId: merchantId, status: status, requestHash: requestHash, draft: draft,
+            disclosureSha256: disclosureSha256, initialPaymentId: initialPaymentId, activatedAt: activatedAt,
+            expiresAt: expiresAt, policyVersion: policyVersion, confirmationDueBy: dueBy,
+            confirmationSentAt: confirmationSentAt, cancellation: cancellation,
+            retainUntil: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            legalHold: try c.next(), lastEventSeq: try c.next(), lastEventHash: try c.next(),
+            createdAt: Instant(microsecondsSinceEpoch: try c.next()),
+            updatedAt: Instant(microsecondsSinceEpoch: try c.next()))
+    }
+
+    static let insert = PGStatement(
+        """
+        INSERT INTO consents (
+            merchant_id, id, merchant_reference, status, request_hash,
+            consumer_first_name, consumer_last_name, consumer_email, consumer_phone, consumer_language,
+            terms_type, amount_minor, currency, amount_type, max_amount_minor, first_debit_date,
+            date_type, frequency_interval, frequency_days, end_date, objective_criteria,
+            communication_method, communication_address,
+            card_brand, card_last4, card_expiry_month, card_expiry_year,
+            accepted_at, ip_address, user_agent, disclosure_text, disclosure_version, disclosure_sha256,
+            recurrence_id, initial_payment_id, activated_at, expires_at,
+            policy_version, confirmation_due_by, last_event_seq, last_event_hash, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
+                $40, $41, $42, $43)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """)
+
+    static func insertBinds(_ consent: ConsentRecord) -> [any PGBindable] {
+        let draft = consent.draft
+        let terms = draft.terms
+        let (interval, days): (String?, Int?) =
+            switch terms.frequency {
+            case nil: (nil, nil)
+            case .monthly: ("monthly", nil)
+            case .everyDays(let days): ("custom", days)
+            }
+        return [
+            consent.merchantId, consent.id, draft.merchantReference, consent.status.rawValue, consent.requestHash,
+            draft.consumer.firstName, draft.consumer.lastName, draft.consumer.email, draft.consumer.phone,
+            draft.consumer.language,
+            terms.type.rawValue, terms.amount.minorUnits, terms.amount.currency.code, terms.amountType.rawValue,
+            terms.maxAmount?.minorUnits, terms.firstDebitDate?.iso,
+            terms.dateType.rawValue, interval, days, terms.endDate?.iso, terms.objectiveCriteria,
+            draft.communication.method, draft.communication.address,
+            draft.card.brand, draft.card.last4, draft.card.expiryMonth, draft.card.expiryYear,
+            draft.evidence.acceptedAt.rfc3339, draft.evidence.ipAddress, draft.evidence.userAgent,
+            draft.evidence.disclosureText, draft.evidence.disclosureVersion, consent.disclosureSha256,
+            draft.recurrenceId, consent.initialPaymentId, consent.activatedAt?.rfc3339, consent.expiresAt.rfc3339,
+            consent.policyVersion, consent.confirmationDueBy.iso, consent.lastEventSeq, consent.lastEventHash,
+            consent.createdAt.rfc3339, consent.updatedAt.rfc3339,
+        ]
+    }
+}
+
+/// A stored value that the service could not have written: a sign of tampering or of a missed migration.
+struct StoredDataError: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "unexpected stored value in column \(column)" }
+}

@@ -1,0 +1,3 @@
+enum ConsentStatus: String, Sendable {
+    case pending, active, cancelled, completed, expired
+}

@@ -1,0 +1,197 @@
+import ConsentRules
+import Foundation
+import PGClient
+
+struct PostgresConsentRepository: ConsentRepository {
+    let pool: PGPool
+    let calendars: CalendarRegistry
+    let clock: AppClock
+    let metrics: ServiceMetrics
+
+    func capture(_ request: CaptureRequest) async throws -> StoredResponse {
+        let now = clock.now()
+        let calendars = self.calendars
+        // Equal bodies, whatever their white space or key order, are the same request.
+        let requestHash = Digest.sha256Hex(request.body.serialized())
+        let response = try await pool.withTransaction { connection in
+            let principal = try Authenticator.principal(
+                keyHash: request.keyHash, on: connection, permission: .createConsent)
+            let merchant = principal.merchant
+            let draft = try Self.validate(request.body, now: now, merchant: merchant)
+            if let key = request.idempotencyKey {
+                let reserved = try connection.query(
+                    ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
+                if reserved.rowCount == 0 {
+                    return try Self.replay(key: key, requestHash: requestHash, merchant: merchant, on: connection)
+                }
+            }
+            guard let calendar = calendars.calendar(for: merchant.country) else {
+                throw ResourceError(message: "no business-day calendar for country \(merchant.country)")
+            }
+            var consent = NewConsent.record(
+                draft: draft, merchant: merchant, calendar: calendar, requestHash: requestHash, now: now)
+            let response = try Self.insertOrMatch(&consent, actor: principal.actor, now: now, on: connection)
+            if let key = request.idempotencyKey {
+                _ = try connection.query(ConsentQueries.completeIdempotencyKey, [
+                    merchant.merchantId, key, response.status, response.body, consent.id,
+                ])
+            }
+            return response
+        }
+        if response.status == 201 { metrics.consentCaptured() }
+        return response
+    }
+
+    func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
+        try await read(keyHash: keyHash, ConsentQueries.byId) { [$0, id] }
+    }
+
+    func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue {
+        try await read(keyHash: keyHash, ConsentQueries.byReference) { [$0, merchantReference] }
+    }
+
+    func consent(recurrenceId: String, keyHash: [UInt8]) async throws -> JSONValue {
+        try await read(keyHash: keyHash, ConsentQueries.byRecurrence) { [$0, recurrenceId] }
+    }
+
+    func activate(_ request: ActivationRequest) async throws -> JSONValue {
+        let now = clock.now()
+        let outcome = try await pool.withTransaction { connection -> ActivationOutcome in
+            let principal = try Authenticator.principal(
+                keyHash: request.keyHash, on: connection, permission: .activateConsent)
+            guard
+                var consent = try ConsentQueries.one(
+                    ConsentQueries.byIdForUpdate, [principal.merchant.merchantId, request.consentId], on: connection)
+            else { throw APIError.consentNotFound }
+            switch consent.status {
+            case .active where consent.draft.recurrenceId == request.recurrenceId:
+                return .activated(ConsentRepresentation.json(consent, now: now))
+            case .pending where now >= consent.expiresAt:
+                // The window closed before the sweep noticed: record the expiry, then refuse.
+                let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
+                try ConsentExpiry.expire(&consent, retentionMonths: months, now: now, on: connection)
+                return .expired
+            case .pending:
+                try Self.activate(&consent, request, actor: principal.actor, now: now, on: connection)
+                return .activated(ConsentRepresentation.json(consent, now: now))
+            default:
+                throw APIError.invalidState(
+                    "The consent is \(consent.status.rawValue)\(consent.status == .active ? " under another recurrenceId" : ""); only a pending consent can be activated.")
+            }
+        }
+        switch outcome {
+        case .activated(let json):
+            return json
+        case .expired:
+            metrics.consentExpired()
+            throw APIError.invalidState("The consent expired: it was not activated within its activation window.")
+        }
+    }
+
+    private enum ActivationOutcome: Sendable {
+        case activated(JSONValue)
+        case expired
+    }
+
+    private func read(
+        keyHash: [UInt8], _ statement: PGStatement, binds: @escaping @Sendable (String) -> [any PGBindable]
+    ) async throws -> JSONValue {
+        let now = clock.now()
+        return try await pool.withConnection { connection in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .readConsent)
+            guard
+                let consent = try ConsentQueries.one(
+                    statement, binds(principal.merchant.merchantId), on: connection)
+            else { throw APIError.consentNotFound }
+            return ConsentRepresentation.json(consent, now: now)
+        }
+    }
+
+    private static func validate(_ body: JSONValue, now: Instant, merchant: MerchantContext) throws -> ConsentDraft {
+        switch ConsentDraftValidator.validate(body, now: now, today: now.localDate(in: merchant.timeZone)) {
+        case .valid(let draft): return draft
+        case .cardNumber: throw APIError.cardNumber
+        case .invalid(let fields): throw APIError.validation(fields)
+        }
+    }
+
+    private static func replay(key: String, requestHash: String, merchant: MerchantContext, on connection: PGConnection)
+        throws -> StoredResponse
+    {
+        let stored = try connection.query(ConsentQueries.idempotentResponse, [merchant.merchantId, key])
+        guard stored.rowCount == 1 else { throw StoredDataError(column: "idempotency_key") }
+        let row = stored[0]
+        guard try row.decode(String.self, 0) == requestHash else {
+            throw APIError(
+                status: .conflict, code: .idempotencyKeyReused,
+                message: "This Idempotency-Key was already used with a different request body.")
+        }
+        return StoredResponse(status: try row.decode(Int.self, 1), body: try row.decode([UInt8].self, 2))
+    }
+
+    /// Inserts the consent, or, when its merchantReference is taken, answers with the existing consent if it
+    /// came from the same body.
+    private static func insertOrMatch(_ consent: inout ConsentRecord, actor: String, now: Instant, on connection: PGConnection)
+        throws -> StoredResponse
+    {
+        let events = NewConsent.events(for: &consent, actor: actor)
+        // DO NOTHING on any unique conflict waits for a concurrent twin to commit instead of failing.
+        let inserted = try connection.query(ConsentRow.insert, ConsentRow.insertBinds(consent))
+        if inserted.rowCount == 0 {
+            guard
+                let existing = try ConsentQueries.one(
+                    ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference], on: connection)
+            else {
+                throw APIError(
+                    status: .conflict, code: .duplicateRecurrenceId,
+                    message: "Another consent of this merchant already has this recurrenceId.")
+            }
+            guard existing.requestHash == consent.requestHash else {
+                throw APIError(
+                    status: .conflict, code: .duplicateMerchantReference,
+                    message: "This merchantReference is already used by a consent with different content.")
+            }
+            consent = existing
+            return StoredResponse(status: 200, body: ConsentRepresentation.json(existing, now: now).serialized())
+        }
+        try ConsentEventLog.write(events, of: consent, on: connection)
+        if consent.status == .active {
+            try Outbox.enqueue(.confirmation, for: consent, dueAt: now, on: connection)
+        }
+        return StoredResponse(status: 201, body: ConsentRepresentation.json(consent, now: now).serialized())
+    }
+
+    private static func activate(
+        _ consent: inout ConsentRecord, _ request: ActivationRequest, actor: String, now: Instant,
+        on connection: PGConnection
+    ) throws {
+        let draft = consent.draft
+        consent.draft = ConsentDraft(
+            merchantReference: draft.merchantReference, consumer: draft.consumer, terms: draft.terms,
+            communication: draft.communication, card: draft.card, evidence: draft.evidence,
+            recurrenceId: request.recurrenceId)
+        consent.status = .active
+        consent.initialPaymentId = request.initialPaymentId
+        consent.activatedAt = now
+        consent.updatedAt = now
+        let event = ConsentEventLog.chain(
+            "consent.activated",
+            data: .object([
+                "recurrenceId": .string(request.recurrenceId),
+                "initialPaymentId": .optional(request.initialPaymentId),
+            ]),
+            actor: actor, at: now, onto: &consent)
+        do {
+            _ = try connection.query(ConsentQueries.activate, [
+                consent.merchantId, consent.id, request.recurrenceId, request.initialPaymentId, now.rfc3339,
+                consent.lastEventSeq, consent.lastEventHash,
+            ])
+        } catch let error as PGError where error.isUniqueViolation {
+            throw APIError(
+                status: .conflict, code: .duplicateRecurrenceId,
+                message: "Another consent of this merchant already has this recurrenceId.")
+        }
+        try ConsentEventLog.write([event], of: consent, on: connection)
+        try Outbox.enqueue(.confirmation, for: consent, dueAt: now, on: connection)
+    }
+}

@@ -1,0 +1,72 @@
+import ConsentRules
+import Hummingbird
+
+/// An error answered with the contract's body: `{"error": {"code", "message", "fields"}}`.
+struct APIError: HTTPResponseError {
+    struct Code: Hashable, Sendable, CustomStringConvertible {
+        let rawValue: String
+        var description: String { rawValue }
+
+        static let unauthorized = Code(rawValue: "unauthorized")
+        static let forbidden = Code(rawValue: "forbidden")
+        static let notFound = Code(rawValue: "not_found")
+        static let methodNotAllowed = Code(rawValue: "method_not_allowed")
+        static let malformedJSON = Code(rawValue: "malformed_json")
+        static let payloadTooLarge = Code(rawValue: "payload_too_large")
+        static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
+        static let validationFailed = Code(rawValue: "validation_failed")
+        static let cardNumberNotAllowed = Code(rawValue: "card_number_not_allowed")
+        static let idempotencyKeyReused = Code(rawValue: "idempotency_key_reused")
+        static let duplicateMerchantReference = Code(rawValue: "duplicate_merchant_reference")
+        static let duplicateRecurrenceId = Code(rawValue: "duplicate_recurrence_id")
+        static let invalidState = Code(rawValue: "invalid_state")
+        static let serviceUnavailable = Code(rawValue: "service_unavailable")
+        static let internalError = Code(rawValue: "internal_error")
+    }
+
+    let status: HTTPResponse.Status
+    let code: Code
+    let message: String
+    var fields: [FieldError] = []
+
+    var body: JSONValue {
+        var error: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
+        if !fields.isEmpty {
+            error["fields"] = .array(fields.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+        }
+        return .object(["error": .object(error)])
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        .json(body, status: status)
+    }
+}
+
+extension APIError {
+    static let unauthorized = APIError(
+        status: .unauthorized, code: .unauthorized, message: "A valid API key is required: Authorization: Bearer <key>.")
+    static let forbidden = APIError(
+        status: .forbidden, code: .forbidden, message: "This key's role may not perform this operation.")
+    static let consentNotFound = APIError(status: .notFound, code: .notFound, message: "No such consent.")
+    static let serviceUnavailable = APIError(
+        status: .serviceUnavailable, code: .serviceUnavailable,
+        message: "The database is not reachable right now; retry shortly.")
+
+    static func validation(_ fields: [FieldError]) -> APIError {
+        APIError(
+            status: .unprocessableContent, code: .validationFailed,
+            message: "The request has \(fields.count) invalid field\(fields.count == 1 ? "" : "s").", fields: fields)
+    }
+
+    static func validation(_ field: String, _ message: String) -> APIError {
+        validation([FieldError(field: field, message: message)])
+    }
+
+    static let cardNumber = APIError(
+        status: .unprocessableContent, code: .cardNumberNotAllowed,
+        message: "The request contains a full card number; send only the brand, last four digits and expiry.")
+
+    static func invalidState(_ message: String) -> APIError {
+        APIError(status: .conflict, code: .invalidState, message: message)
+    }
+}

@@ -1,0 +1,63 @@
+import ConsentRules
+import Foundation
+
+/// Checks what the operator typed for a new merchant, reporting every problem at once.
+enum MerchantInput {
+    static func validate(
+        id: String, name: String, country: String, timeZone: String, sender: String, supportEmail: String,
+        policy: MerchantPolicy, calendars: CalendarRegistry
+    ) -> [String] {
+        var problems: [String] = []
+        if id.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
+            problems.append("--id must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 {
+            problems.append("--name must be 1–200 characters")
+        }
+        if calendars.calendar(for: country) == nil {
+            problems.append(
+                "--country \(country) has no business-day calendar; known: \(calendars.countries.joined(separator: ", "))")
+        }
+        if TimeZone(identifier: timeZone) == nil {
+            problems.append("--timezone must be an IANA time zone such as Europe/Vilnius")
+        }
+        if senderAddress(sender) == nil {
+            problems.append("--sender must be \"Name <address@example.com>\" or an address")
+        }
+        if !isPlausibleEmail(supportEmail) {
+            problems.append("--support-email must be an email address")
+        }
+        let defaults = MerchantPolicy.defaults
+        if !(0...defaults.confirmationBusinessDays).contains(policy.confirmationBusinessDays) {
+            problems.append("--confirmation-business-days may only be stricter than \(defaults.confirmationBusinessDays)")
+        }
+        if !(defaults.noticeDays...365).contains(policy.noticeDays) {
+            problems.append("--notice-days must be from \(defaults.noticeDays) to 365")
+        }
+        if !(defaults.retentionMonths...240).contains(policy.retentionMonths) {
+            problems.append("--retention-months must be from \(defaults.retentionMonths) to 240")
+        }
+        if !(60...defaults.activationWindowSeconds).contains(policy.activationWindowSeconds) {
+            problems.append("--activation-window-hours may only be stricter than \(defaults.activationWindowSeconds / 3600)")
+        }
+        return problems
+    }
+
+    /// The address of `Name <address>` or of a bare address.
+    static func senderAddress(_ sender: String) -> String? {
+        let trimmed = sender.trimmingCharacters(in: .whitespaces)
+        if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
+            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            return isPlausibleEmail(address) ? address : nil
+        }
+        return isPlausibleEmail(trimmed) ? trimmed : nil
+    }
+
+    static func isPlausibleEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix("."), text.count <= 254
+        else { return false }
+        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
+    }
+}

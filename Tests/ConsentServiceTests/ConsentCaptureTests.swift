@@ -1,0 +1,166 @@
+import ConsentRules
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PGClient
+import Testing
+
+@testable import ConsentService
+
+@Suite struct ConsentCaptureTests {
+    @Test func capturesAnActiveConsentAndReadsItBack() async throws {
+        let merchant = try await TestMerchant.make()
+        let body = ConsentBody.valid(reference: "order-8841")
+        try await merchant.test { client in
+            let created = try await client.call(.post, "/v1/consents", key: merchant.keys[.checkout], json: body)
+            #expect(created.status == .created)
+            let consent = try created.json
+            #expect(consent["status"]?.stringValue == "active")
+            #expect(consent["merchantReference"]?.stringValue == "order-8841")
+            #expect(consent["terms"]?["amount"]?.stringValue == "10.23")
+            #expect(consent["terms"]?["frequency"]?["days"] == .number("15"))
+            #expect(consent["card"]?["last4"]?.stringValue == "1096")
+            // The contract's example: accepted on Saturday 2026-11-21, due by Wednesday 2026-11-25.
+            #expect(consent["confirmation"]?["dueBy"]?.stringValue == "2026-11-25")
+            #expect(consent["confirmation"]?["sentAt"] == .null)
+            #expect(consent["cancellation"] == .null)
+            #expect(consent["retainUntil"] == .null)
+            #expect(consent["legalHold"] == .bool(false))
+            let id = try #require(consent["id"]?.stringValue)
+
+            let byId = try await client.call(.get, "/v1/consents/\(id)", key: merchant.keys[.auditor])
+            #expect(byId.status == .ok)
+            #expect(try byId.json == consent)
+
+            let byReference = try await client.call(
+                .get, "/v1/consents?merchantReference=order-8841", key: merchant.keys[.billing])
+            #expect(try byReference.json == consent)
+
+            let recurrenceId = try #require(body["recurrenceId"]?.stringValue)
+            let byRecurrence = try await client.call(.get, "/v1/recurrences/\(recurrenceId)", key: merchant.keys[.billing])
+            #expect(try byRecurrence.json == consent)
+        }
+        let counts = try await merchant.rowCounts()
+        #expect(counts == ["consents": 1, "consent_events": 2, "idempotency_keys": 0, "outbox": 1])
+    }
+
+    @Test func aConsentWithoutRecurrenceIdIsPendingUntilActivated() async throws {
+        let merchant = try await TestMerchant.make()
+        try await merchant.test { client in
+            let created = try await client.call(
+                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+            #expect(created.status == .created)
+            let consent = try created.json
+            #expect(consent["status"]?.stringValue == "pending")
+            #expect(consent["recurrenceId"] == .null)
+            let id = try #require(consent["id"]?.stringValue)
+
+            let activation: JSONValue = .object(["recurrenceId": .string("rec-1"), "initialPaymentId": .string("pay-1")])
+            let activated = try await client.call(
+                .post, "/v1/consents/\(id)/activate", key: merchant.keys[.billing], json: activation)
+            #expect(activated.status == .ok)
+            #expect(try activated.json["status"]?.stringValue == "active")
+            #expect(try activated.json["recurrenceId"]?.stringValue == "rec-1")
+
+            let again = try await client.call(
+                .post, "/v1/consents/\(id)/activate", key: merchant.keys[.checkout], json: activation)
+            #expect(again.status == .ok)
+            #expect(try again.json == activated.json)
+
+            let other = try await client.call(
+                .post, "/v1/consents/\(id)/activate", key: merchant.keys[.checkout],
+                json: .object(["recurrenceId": .string("rec-2")]))
+            #expect(other.status == .conflict)
+            #expect(other.errorCode == "invalid_state")
+        }
+        // created, activated; one confirmation queued on activation
+        let counts = try await merchant.rowCounts()
+        #expect(counts["consent_events"] == 2)
+        #expect(counts["outbox"] == 1)
+    }
+
+    @Test func aPendingConsentExpiresAfterItsActivationWindow() async throws {
+        let merchant = try await TestMerchant.make()
+        try await merchant.test { client in
+            let first = try await client.call(
+                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+            let second = try await client.call(
+                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+            let firstId = try #require(try first.json["id"]?.stringValue)
+            let secondId = try #require(try second.json["id"]?.stringValue)
+
+            merchant.clock.advance(seconds: 24 * 3600)
+            let late = try await client.call(
+                .post, "/v1/consents/\(firstId)/activate", key: merchant.keys[.billing],
+                json: .object(["recurrenceId": .string("rec-late")]))
+            #expect(late.status == .conflict)
+            #expect(late.errorCode == "invalid_state")
+            let expired = try await client.call(.get, "/v1/consents/\(firstId)", key: merchant.keys[.auditor])
+            #expect(try expired.json["status"]?.stringValue == "expired")
+            #expect(try expired.json["retainUntil"]?.stringValue == "2028-05-22")
+
+            let sweeper = ExpirySweeper(
+                pool: merchant.shared.pool, clock: merchant.clock.appClock,
+                metrics: ServiceMetrics(registry: merchant.registry), interval: .seconds(1), logger: .init(label: "t"))
+            _ = try await sweeper.sweepOnce()
+            let swept = try await client.call(.get, "/v1/consents/\(secondId)", key: merchant.keys[.auditor])
+            #expect(try swept.json["status"]?.stringValue == "expired")
+        }
+        let events = try await EventRows.types(merchant: merchant)
+        #expect(events.filter { $0 == "consent.expired" }.count == 2)
+    }
+
+    @Test func theEventChainOfAConsentVerifies() async throws {
+        let merchant = try await TestMerchant.make()
+        let id = try await merchant.test { client in
+            let created = try await client.call(
+                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+            let id = try #require(try created.json["id"]?.stringValue)
+            _ = try await client.call(
+                .post, "/v1/consents/\(id)/activate", key: merchant.keys[.checkout],
+                json: .object(["recurrenceId": .string("r-\(id)")]))
+            return id
+        }
+        let events = try await EventRows.chain(merchant: merchant, consentId: id)
+        #expect(events.map(\.type) == ["consent.created", "consent.activated"])
+        var previous = EventChain.genesisHash
+        for event in events {
+            #expect(event.prevHash == previous)
+            let recomputed = EventChain.hash(
+                seq: event.seq, type: event.type, at: event.at, actor: event.actor, data: event.data, prevHash: previous)
+            #expect(recomputed == event.hash)
+            previous = event.hash
+        }
+        #expect(events.allSatisfy { $0.actor.hasPrefix("key:") })
+    }
+}
+
+/// Reads events straight from the table, as an auditor's tool would.
+enum EventRows {
+    static func types(merchant: TestMerchant) async throws -> [String] {
+        let id = merchant.id
+        return try await merchant.shared.pool.withConnection { connection in
+            try connection.query("SELECT type FROM consent_events WHERE merchant_id = $1 ORDER BY consent_id, seq", [id])
+                .map { try $0.decode(String.self, 0) }
+        }
+    }
+
+    static func chain(merchant: TestMerchant, consentId: String) async throws -> [ConsentEvent] {
+        let id = merchant.id
+        return try await merchant.shared.pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT seq, type, \(microseconds("at")), actor, data::text, prev_hash, hash FROM consent_events
+                WHERE merchant_id = $1 AND consent_id = $2::uuid ORDER BY seq
+                """, [id, consentId]
+            ).map { row in
+                ConsentEvent(
+                    seq: try row.decode(Int.self, 0), type: try row.decode(String.self, 1),
+                    at: Instant(microsecondsSinceEpoch: try row.decode(Int64.self, 2)),
+                    actor: try row.decode(String.self, 3),
+                    data: try JSONValue.parse(Array(try row.decode(String.self, 4).utf8)),
+                    prevHash: try row.decode(String.self, 5), hash: try row.decode(String.self, 6))
+            }
+        }
+    }
+}

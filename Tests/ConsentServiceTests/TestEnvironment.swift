@@ -1,0 +1,109 @@
+import ConsentRules
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PGClient
+import Prometheus
+import Synchronization
+import Testing
+
+@testable import ConsentService
+
+/// One migrated database per test process; every test works under merchants of its own, so tests run in
+/// parallel without seeing each other's rows.
+enum TestEnvironment {
+    struct Shared: Sendable {
+        let pool: PGPool
+        let migrator: PGMigrator
+        let calendars: CalendarRegistry
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static let shared = Task<Shared, any Error> {
+        guard let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] else {
+            throw ConfigurationError(message: "TEST_DATABASE_URL is not set: run the tests with scripts/test")
+        }
+        var logger = Logger(label: "tests")
+        logger.logLevel = .warning
+        let pool = PGPool(conninfo: url, size: 8, logger: logger)
+        let migrator = PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations"))
+        _ = try await migrator.migrate(pool)
+        let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
+        return Shared(pool: pool, migrator: migrator, calendars: calendars)
+    }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let current: Mutex<Instant>
+
+    init(_ start: Instant) { current = Mutex(start) }
+
+    var now: Instant { current.withLock { $0 } }
+
+    func advance(seconds: Int64) {
+        current.withLock { $0 = $0.adding(seconds: seconds) }
+    }
+
+    var appClock: AppClock { AppClock { [self] in self.now } }
+}
+
+/// A merchant of one test, with a key per role and an application wired to the shared database.
+struct TestMerchant: Sendable {
+    let id: String
+    let keys: [Role: String]
+    let clock: TestClock
+    let shared: TestEnvironment.Shared
+    let registry = PrometheusCollectorRegistry()
+
+    static let start = Instant(rfc3339: "2026-11-21T12:00:00Z")!
+
+    static func make(country: String = "LT", timeZone: String = "Europe/Vilnius", policy: MerchantPolicy = .defaults)
+        async throws -> TestMerchant
+    {
+        let shared = try await TestEnvironment.shared.value
+        let id = "m-" + UUID().uuidString.lowercased().prefix(12)
+        try await MerchantStore.create(
+            NewMerchant(
+                id: id, name: "Shop \(id)", country: country, timeZone: timeZone, sender: "Shop <shop@example.com>",
+                supportEmail: "help@example.com", policy: policy),
+            pool: shared.pool)
+        var keys: [Role: String] = [:]
+        for role in Role.allCases {
+            keys[role] = try await MerchantStore.createKey(merchantId: id, role: role, label: nil, pool: shared.pool).key
+        }
+        return TestMerchant(id: id, keys: keys, clock: TestClock(start), shared: shared)
+    }
+
+    var dependencies: AppDependencies {
+        AppDependencies(
+            pool: shared.pool, migrator: shared.migrator, calendars: shared.calendars, clock: clock.appClock,
+            registry: registry)
+    }
+
+    func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: buildRouter(dependencies))
+        return try await app.test(.router, body)
+    }
+
+    /// Counts this merchant's rows in every table a request can write.
+    func rowCounts() async throws -> [String: Int] {
+        let id = self.id
+        return try await shared.pool.withConnection { connection in
+            var counts: [String: Int] = [:]
+            for table in ["consents", "consent_events", "idempotency_keys", "outbox"] {
+                let result = try connection.query("SELECT count(*)::int FROM \(table) WHERE merchant_id = $1", [id])
+                counts[table] = try result[0].decode(Int.self, 0)
+            }
+            return counts
+        }
+    }
+
+    func expectNothingStored(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let counts = try await rowCounts()
+        #expect(counts.values.allSatisfy { $0 == 0 }, "rows stored: \(counts)", sourceLocation: sourceLocation)
+    }
+}

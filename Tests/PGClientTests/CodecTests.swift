@@ -1,0 +1,198 @@
+import Foundation
+import PGClient
+import Testing
+
+@Suite("Binding and decoding values")
+struct CodecTests {
+    /// Sends `value` as `$1::type`, reads it back as T.
+    private func roundTrip<T: PGBindable & PGDecodable>(_ value: T, as type: String) async throws -> T {
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                try connection.query("SELECT $1::\(type)", [value])[0].decode(T.self, 0)
+            }
+        }
+    }
+
+    @Test func strings() async throws {
+        for text in ["", "plain", "héllo wörld", "日本語テキスト", "emoji 🎉👩‍👩‍👧", "quote ' and \\ backslash", "tab\tnew\nline"] {
+            #expect(try await roundTrip(text, as: "text") == text)
+        }
+    }
+
+    @Test func integers() async throws {
+        for value in [0, 1, -1, Int.max, Int.min] {
+            #expect(try await roundTrip(value, as: "bigint") == value)
+        }
+        for value in [Int64.max, Int64.min, 42] {
+            #expect(try await roundTrip(value, as: "int8") == value)
+        }
+        for value in [Int32.max, Int32.min, 7] {
+            #expect(try await roundTrip(value, as: "int4") == value)
+        }
+        for value in [Int16.max, Int16.min, -3] {
+            #expect(try await roundTrip(value, as: "int2") == value)
+        }
+    }
+
+    @Test func booleans() async throws {
+        #expect(try await roundTrip(true, as: "boolean") == true)
+        #expect(try await roundTrip(false, as: "boolean") == false)
+    }
+
+    @Test func doubles() async throws {
+        for value in [0.0, 3.141592653589793, -2.5e-300, 1.7976931348623157e308, 0.1, Double.infinity, -Double.infinity] {
+            #expect(try await roundTrip(value, as: "float8") == value)
+        }
+        #expect(try await roundTrip(Double.nan, as: "float8").isNaN)
+    }
+
+    @Test func uuids() async throws {
+        let value = UUID()
+        #expect(try await roundTrip(value, as: "uuid") == value)
+        let text = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { try $0.query("SELECT $1::uuid::text", [value])[0].decode(String.self, 0) }
+        }
+        #expect(text == value.uuidString.lowercased())
+    }
+
+    @Test func bytea() async throws {
+        let everyByte = (0...255).map { UInt8($0) }
+        #expect(try await roundTrip(everyByte, as: "bytea") == everyByte)
+        #expect(try await roundTrip([UInt8](), as: "bytea") == [])
+        let length = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { try $0.query("SELECT length($1::bytea)", [everyByte])[0].decode(Int.self, 0) }
+        }
+        #expect(length == 256)
+    }
+
+    @Test func dates() async throws {
+        for seconds in [0.0, 1_700_000_000.123456, -86_400.5, 4_102_444_800.000001] {
+            let value = Date(timeIntervalSince1970: seconds)
+            let decoded = try await roundTrip(value, as: "timestamptz")
+            #expect(abs(decoded.timeIntervalSince1970 - seconds) < 0.000_002)
+        }
+        let epochMicros = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                try connection.query(
+                    "SELECT (extract(epoch FROM $1::timestamptz) * 1000000)::bigint",
+                    [Date(timeIntervalSince1970: 1_700_000_000.25)])[0].decode(Int64.self, 0)
+            }
+        }
+        #expect(epochMicros == 1_700_000_000_250_000)
+    }
+
+    @Test func nullsBindAndDecodeAsNil() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                let missing: String? = nil
+                let present: Int? = 5
+                let row = try connection.query("SELECT $1::text, $2::int, $1::text IS NULL", [missing, present])[0]
+                #expect(row.isNull(0))
+                #expect(try row.decode(String?.self, 0) == nil)
+                #expect(try row.decode(Int?.self, 1) == 5)
+                #expect(try row.decode(Bool.self, 2))
+                let error = #expect(throws: PGError.self) { try row.decode(String.self, 0) }
+                #expect(error?.code == .decodingFailed)
+            }
+        }
+    }
+
+    @Test func everyTypeThroughATable() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await TestDatabase.withTable(
+                "codec",
+                columns: "t text, i bigint, i4 int, i2 smallint, b boolean, d float8, u uuid, y bytea, n text",
+                pool: pool
+            ) { table in
+                let id = UUID()
+                let nothing: String? = nil
+                let binds: [any PGBindable] = ["zoë ✓", Int.min, Int32(-5), Int16(300), true, -0.5, id, [UInt8]([0, 1, 0xFF]), nothing]
+                let row: [String] = try await pool.withConnection { connection in
+                    _ = try connection.query(
+                        PGStatement("INSERT INTO \(table) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"), binds)
+                    let row = try connection.query("SELECT * FROM \(table)", [])[0]
+                    #expect(try row.decode(String.self, 0) == "zoë ✓")
+                    #expect(try row.decode(Int.self, 1) == Int.min)
+                    #expect(try row.decode(Int32.self, 2) == -5)
+                    #expect(try row.decode(Int16.self, 3) == 300)
+                    #expect(try row.decode(Bool.self, 4))
+                    #expect(try row.decode(Double.self, 5) == -0.5)
+                    #expect(try row.decode(UUID.self, 6) == id)
+                    #expect(try row.decode([UInt8].self, 7) == [0, 1, 0xFF])
+                    #expect(try row.decode(String?.self, 8) == nil)
+                    return try (0..<row.columnCount).map { try row.decode(String?.self, $0) ?? "NULL" }
+                }
+                #expect(row.count == 9)
+            }
+        }
+    }
+
+    @Test func decodingFailuresDoNotRevealTheValue() async throws {
+        try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                let row = try connection.query("SELECT 'sensitive-text'::text", [])[0]
+                let error = #expect(throws: PGError.self) { try row.decode(Int.self, 0) }
+                #expect(error?.code == .decodingFailed)
+                #expect(error?.description.contains("sensitive-text") == false)
+                let missingColumn = #expect(throws: PGError.self) { try row.decode(String.self, 3) }
+                #expect(missingColumn?.code == .decodingFailed)
+            }
+        }
+    }
+
+    @Test func sessionsUseUTCAndISODates() async throws {
+        let settings = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                let row = try connection.query(
+                    "SELECT current_setting('TimeZone'), current_setting('DateStyle'), '2024-03-05 12:34:56.5+02'::timestamptz::text",
+                    [])[0]
+                return try [row.decode(String.self, 0), row.decode(String.self, 1), row.decode(String.self, 2)]
+            }
+        }
+        #expect(settings == ["UTC", "ISO, MDY", "2024-03-05 10:34:56.5+00"])
+    }
+}
+
+@Suite("Text formats, without a database")
+struct TextFormatTests {
+    @Test func byteaHex() throws {
+        #expect([UInt8]([0x00, 0xAB, 0x10]).pgText == "\\x00ab10")
+        #expect(try [UInt8](pgText: "\\x00AB10") == [0x00, 0xAB, 0x10])
+        #expect(throws: PGError.self) { try [UInt8](pgText: "\\x0") }
+        #expect(throws: PGError.self) { try [UInt8](pgText: "00ab") }
+        #expect(throws: PGError.self) { try [UInt8](pgText: "\\xzz") }
+    }
+
+    @Test func timestampsParseOffsetsAndFractions() throws {
+        let cases: [(String, Double)] = [
+            ("1970-01-01", 0),
+            ("1970-01-01 00:00:00+00", 0),
+            ("2024-03-05 12:34:56.123456+00", 1_709_642_096.123456),
+            ("2024-03-05 14:34:56.5+02", 1_709_642_096.5),
+            ("2024-03-05 07:04:56-05:30", 1_709_642_096),
+            ("1969-12-31 23:59:59.75", -0.25),
+        ]
+        for (text, seconds) in cases {
+            #expect(abs(try Date(pgText: text).timeIntervalSince1970 - seconds) < 0.000_001, "\(text)")
+        }
+        for bad in ["", "2024-13-01", "2024-03-05 12:34", "2024-03-05 12:34:56.1234567", "infinity", "2024-03-05 12:34:56 BC"] {
+            #expect(throws: PGError.self, "\(bad)") { try Date(pgText: bad) }
+        }
+        #expect(Date(timeIntervalSince1970: 1_709_642_096.123456).pgText == "2024-03-05 12:34:56.123456+00")
+        #expect(Date(timeIntervalSince1970: -0.25).pgText == "1969-12-31 23:59:59.750000+00")
+    }
+
+    @Test func scalarsRejectGarbage() {
+        #expect(throws: PGError.self) { try Int(pgText: "12a") }
+        #expect(throws: PGError.self) { try Int16(pgText: "70000") }
+        #expect(throws: PGError.self) { try Bool(pgText: "yes") }
+        #expect(throws: PGError.self) { try UUID(pgText: "not-a-uuid") }
+        #expect(throws: PGError.self) { try Double(pgText: "one") }
+    }
+
+    @Test func statementNamesFollowTheSQL() {
+        #expect(PGStatement("SELECT 1").name == PGStatement("SELECT 1").name)
+        #expect(PGStatement("SELECT 1").name != PGStatement("SELECT 2").name)
+        #expect(PGStatement("SELECT 1").name.count < 64)
+    }
+}
