@@ -65,7 +65,9 @@ public final class PGConnection {
             let message = libpqMessage
             // libpq's message names host and user but never the password; the conninfo itself is not logged.
             logger.warning("PostgreSQL connection failed", metadata: ["pg.error": "\(message)"])
-            throw PGError(.connectionFailed, serverMessage: message, file: file, line: line)
+            throw PGError(
+                .connectionFailed, context: "could not open a PostgreSQL session", serverMessage: message,
+                file: file, line: line)
         }
     }
 

@@ -66,15 +66,22 @@ public final class PGPool: Service, Sendable {
             if state.withLock({ $0.waitForDrain(continuation) }) { continuation.resume() }
         }
         let slots = state.withLock { $0.allSlots }
-        // PQfinish talks to the server, so connections are closed on pool threads too.
-        _ = try? await threads.runIfActive {
-            for slot in slots { slot.connection = nil }
+        // PQfinish talks to the server, so connections are closed on pool threads too (here only if this
+        // task was cancelled before a pool thread took the work).
+        do {
+            try await threads.runIfActive { Self.closeConnections(in: slots) }
+        } catch {
+            Self.closeConnections(in: slots)
         }
         try? await threads.shutdownGracefully()
         for waiter in state.withLock({ $0.finishClose() }) {
             waiter.resume()
         }
         logger.debug("PostgreSQL pool closed")
+    }
+
+    private static func closeConnections(in slots: [PGConnectionSlot]) {
+        for slot in slots { slot.connection = nil }
     }
 
     /// Runs `body` on a pool thread with exclusive use of one connection.

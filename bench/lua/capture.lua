@@ -11,14 +11,14 @@ setup = function(thread)
   table.insert(threads, thread)
 end
 
-local template = [[{"merchantReference":"bench-%d-%d-%d","consumer":{"firstName":"Darrel","lastName":"Keeling",
+local template = [[{"merchantReference":"bench-r%dt%dn%d","consumer":{"firstName":"Darrel","lastName":"Keeling",
 "email":"darrel@example.com","phone":"+37066666666","language":"en"},"terms":{"type":"scheduled","amount":"10.23",
 "currency":"EUR","amountType":"fixed","firstDebitDate":"2026-12-15","dateType":"fixed",
 "frequency":{"interval":"monthly"},"endDate":"2028-12-15"},"communication":{"method":"email",
 "address":"darrel@example.com"},"card":{"brand":"VISA","last4":"1096","expiryMonth":12,"expiryYear":2030},
 "evidence":{"acceptedAt":"2026-01-02T10:15:00Z","ipAddress":"203.0.113.7","userAgent":"bench",
 "disclosureText":"I agree to be charged 10.23 EUR monthly.","disclosureVersion":"2026-11"},
-"recurrenceId":"bench-rec-%d-%d-%d"}]]
+"recurrenceId":"rec-r%dt%dn%d"}]]
 local run = os.time()
 
 request = function()

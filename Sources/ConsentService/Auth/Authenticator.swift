@@ -5,9 +5,9 @@ import PGClient
 
 /// Resolves a request's key to its principal in one indexed query that also brings the merchant's time zone,
 /// country and current policy, which most requests need next.
-struct Authenticator: Sendable {
-    static let principalByKeyHash = PGStatement(
-        """
+enum Authenticator {
+    /// The key's principal, selected by the key's hash ($1). Reads join it to their data in one statement.
+    static let principalSelect = """
         SELECT k.key_id, k.role, m.merchant_id, m.country, m.timezone,
                p.version, p.confirmation_business_days, p.notice_days, p.retention_months, p.activation_window_seconds
         FROM api_keys k
@@ -16,7 +16,9 @@ struct Authenticator: Sendable {
             SELECT * FROM merchant_policies mp WHERE mp.merchant_id = k.merchant_id ORDER BY mp.version DESC LIMIT 1
         ) p ON true
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-        """)
+        """
+    static let principalColumnCount = 10
+    static let principalByKeyHash = PGStatement(principalSelect)
 
     /// The key from the request's headers, hashed; the key itself goes no further than this.
     static func keyHash(of request: Request) throws -> [UInt8] {
@@ -28,22 +30,25 @@ struct Authenticator: Sendable {
     static func principal(keyHash: [UInt8], on connection: PGConnection, permission: Permission) throws -> Principal {
         let result = try connection.query(principalByKeyHash, [keyHash])
         guard result.rowCount == 1 else { throw APIError.unauthorized }
-        let row = result[0]
-        guard let role = Role(rawValue: try row.decode(String.self, 1)) else { throw APIError.unauthorized }
-        let zoneName = try row.decode(String.self, 4)
+        var cursor = RowCursor(result[0])
+        return try principal(from: &cursor, permission: permission)
+    }
+
+    /// Decodes the principal columns of `principalSelect` and checks the permission.
+    static func principal(from cursor: inout RowCursor, permission: Permission) throws -> Principal {
+        let keyId: UUID = try cursor.next()
+        guard let role = Role(rawValue: try cursor.next(String.self)) else { throw APIError.unauthorized }
+        let merchantId: String = try cursor.next()
+        let country: String = try cursor.next()
+        let zoneName: String = try cursor.next()
+        let policy = MerchantPolicy(
+            version: try cursor.next(), confirmationBusinessDays: try cursor.next(), noticeDays: try cursor.next(),
+            retentionMonths: try cursor.next(), activationWindowSeconds: try cursor.next())
         let principal = Principal(
-            keyId: try row.decode(UUID.self, 0),
-            role: role,
+            keyId: keyId, role: role,
             merchant: MerchantContext(
-                merchantId: try row.decode(String.self, 2),
-                country: try row.decode(String.self, 3),
-                timeZone: TimeZone(identifier: zoneName) ?? .gmt,
-                policy: MerchantPolicy(
-                    version: try row.decode(Int.self, 5),
-                    confirmationBusinessDays: try row.decode(Int.self, 6),
-                    noticeDays: try row.decode(Int.self, 7),
-                    retentionMonths: try row.decode(Int.self, 8),
-                    activationWindowSeconds: try row.decode(Int.self, 9))))
+                merchantId: merchantId, country: country, timeZone: TimeZone(identifier: zoneName) ?? .gmt,
+                policy: policy))
         try principal.require(permission)
         return principal
     }

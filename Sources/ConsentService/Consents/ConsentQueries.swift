@@ -2,14 +2,24 @@ import PGClient
 
 /// The statements the consent routes run, all scoped by merchant.
 enum ConsentQueries {
-    static let byId = PGStatement("SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2")
+    /// A read with its authentication in one statement: the principal of key hash $1 and, when it exists,
+    /// that merchant's consent matching `condition` on $2. No principal row means an unknown or revoked key.
+    static func principalAndConsent(where condition: String) -> PGStatement {
+        PGStatement(
+            """
+            WITH principal AS (\(Authenticator.principalSelect))
+            SELECT principal.*, \(ConsentRow.selectList(alias: "c"))
+            FROM principal LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND \(condition)
+            """)
+    }
+
+    static let readById = principalAndConsent(where: "c.id = $2::uuid")
+    static let readByReference = principalAndConsent(where: "c.merchant_reference = $2")
+    static let readByRecurrence = principalAndConsent(where: "c.recurrence_id = $2")
     static let byIdForUpdate = PGStatement(
         "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2 FOR UPDATE")
     static let byReference = PGStatement(
         "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND merchant_reference = $2")
-    static let byRecurrence = PGStatement(
-        "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND recurrence_id = $2")
-
     static let retentionMonths = PGStatement(
         "SELECT retention_months FROM merchant_policies WHERE merchant_id = $1 AND version = $2")
 

@@ -4,25 +4,52 @@ import PGClient
 
 /// How a consent maps to the `consents` table: the select list, its decoding and the insert's binds.
 enum ConsentRow {
-    static let columns = [
-        "id", "merchant_id", "merchant_reference", "status", "request_hash",
-        "consumer_first_name", "consumer_last_name", "consumer_email", "consumer_phone", "consumer_language",
-        "terms_type", "amount_minor", "currency", "amount_type", "max_amount_minor", "first_debit_date::text",
-        "date_type", "frequency_interval", "frequency_days", "end_date::text", "objective_criteria",
-        "communication_method", "communication_address",
-        "card_brand", "card_last4", "card_expiry_month", "card_expiry_year",
-        microseconds("accepted_at"), "ip_address", "user_agent", "disclosure_text", "disclosure_version",
-        "disclosure_sha256",
-        "recurrence_id", "initial_payment_id", microseconds("activated_at"), microseconds("expires_at"),
-        "policy_version", "confirmation_due_by::text", microseconds("confirmation_sent_at"),
-        "cancel_requested_by", microseconds("cancel_requested_at"), microseconds("cancel_effective_at"), "cancel_reason",
-        "retain_until::text", "legal_hold", "last_event_seq", "last_event_hash",
-        microseconds("created_at"), microseconds("updated_at"),
+    /// How a column is selected: as stored, as text (dates), or as microseconds since the epoch (instants).
+    private enum Column {
+        case value(String), text(String), instant(String)
+
+        func sql(prefix: String) -> String {
+            switch self {
+            case .value(let name): prefix + name
+            case .text(let name): prefix + name + "::text"
+            case .instant(let name): microseconds(prefix + name)
+            }
+        }
+    }
+
+    private static let layout: [Column] = [
+        .value("id"), .value("merchant_id"), .value("merchant_reference"), .value("status"), .value("request_hash"),
+        .value("consumer_first_name"), .value("consumer_last_name"), .value("consumer_email"),
+        .value("consumer_phone"), .value("consumer_language"),
+        .value("terms_type"), .value("amount_minor"), .value("currency"), .value("amount_type"),
+        .value("max_amount_minor"), .text("first_debit_date"), .value("date_type"), .value("frequency_interval"),
+        .value("frequency_days"), .text("end_date"), .value("objective_criteria"),
+        .value("communication_method"), .value("communication_address"),
+        .value("card_brand"), .value("card_last4"), .value("card_expiry_month"), .value("card_expiry_year"),
+        .instant("accepted_at"), .value("ip_address"), .value("user_agent"), .value("disclosure_text"),
+        .value("disclosure_version"), .value("disclosure_sha256"),
+        .value("recurrence_id"), .value("initial_payment_id"), .instant("activated_at"), .instant("expires_at"),
+        .value("policy_version"), .text("confirmation_due_by"), .instant("confirmation_sent_at"),
+        .value("cancel_requested_by"), .instant("cancel_requested_at"), .instant("cancel_effective_at"),
+        .value("cancel_reason"), .text("retain_until"), .value("legal_hold"), .value("last_event_seq"),
+        .value("last_event_hash"), .instant("created_at"), .instant("updated_at"),
     ]
-    static let selectList = columns.joined(separator: ", ")
+
+    /// The select list, optionally with every column prefixed by a table alias for queries that join.
+    static func selectList(alias: String?) -> String {
+        let prefix = alias.map { $0 + "." } ?? ""
+        return layout.map { $0.sql(prefix: prefix) }.joined(separator: ", ")
+    }
+
+    static let columnCount = layout.count
+    static let selectList = selectList(alias: nil)
 
     static func decode(_ row: PGRow) throws -> ConsentRecord {
-        var c = RowCursor(row)
+        var cursor = RowCursor(row)
+        return try decode(&cursor)
+    }
+
+    static func decode(_ c: inout RowCursor) throws -> ConsentRecord {
         let id: UUID = try c.next()
         let merchantId: String = try c.next()
         let reference: String = try c.next()

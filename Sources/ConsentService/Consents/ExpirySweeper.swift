@@ -47,7 +47,7 @@ struct ExpirySweeper: Service {
             let result = try connection.query(Self.due, [now.rfc3339, Self.batchSize])
             for row in result {
                 var consent = try ConsentRow.decode(row)
-                let months = try row.decode(Int.self, ConsentRow.columns.count)
+                let months = try row.decode(Int.self, ConsentRow.columnCount)
                 try ConsentExpiry.expire(&consent, retentionMonths: months, now: now, on: connection)
             }
             return result.rowCount

@@ -43,15 +43,15 @@ struct PostgresConsentRepository: ConsentRepository {
     }
 
     func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        try await read(keyHash: keyHash, ConsentQueries.byId) { [$0, id] }
+        try await read(ConsentQueries.readById, keyHash: keyHash, id)
     }
 
     func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue {
-        try await read(keyHash: keyHash, ConsentQueries.byReference) { [$0, merchantReference] }
+        try await read(ConsentQueries.readByReference, keyHash: keyHash, merchantReference)
     }
 
     func consent(recurrenceId: String, keyHash: [UInt8]) async throws -> JSONValue {
-        try await read(keyHash: keyHash, ConsentQueries.byRecurrence) { [$0, recurrenceId] }
+        try await read(ConsentQueries.readByRecurrence, keyHash: keyHash, recurrenceId)
     }
 
     func activate(_ request: ActivationRequest) async throws -> JSONValue {
@@ -93,17 +93,15 @@ struct PostgresConsentRepository: ConsentRepository {
         case expired
     }
 
-    private func read(
-        keyHash: [UInt8], _ statement: PGStatement, binds: @escaping @Sendable (String) -> [any PGBindable]
-    ) async throws -> JSONValue {
+    private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {
         let now = clock.now()
         return try await pool.withConnection { connection in
-            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .readConsent)
-            guard
-                let consent = try ConsentQueries.one(
-                    statement, binds(principal.merchant.merchantId), on: connection)
-            else { throw APIError.consentNotFound }
-            return ConsentRepresentation.json(consent, now: now)
+            let result = try connection.query(statement, [keyHash, match])
+            guard result.rowCount == 1 else { throw APIError.unauthorized }
+            var cursor = RowCursor(result[0])
+            _ = try Authenticator.principal(from: &cursor, permission: .readConsent)
+            guard !cursor.isNullAhead else { throw APIError.consentNotFound }
+            return ConsentRepresentation.json(try ConsentRow.decode(&cursor), now: now)
         }
     }
 

@@ -58,8 +58,11 @@ final class EmbeddedPostgres: Sendable {
 
     private func waitUntilAccepting(logPath: String) throws {
         let deadline = Date().addingTimeInterval(60)
+        // Refused attempts are expected while the server starts; they are not worth a warning each.
+        var quiet = logger
+        quiet.logLevel = .critical
         while Date() < deadline {
-            if (try? PGConnection.connect(conninfo, logger: logger)) != nil { return }
+            if (try? PGConnection.connect(conninfo, logger: quiet)) != nil { return }
             if let serverPID, kill(serverPID, 0) != 0 {
                 throw ResourceError(message: "the embedded PostgreSQL server exited; see \(logPath)")
             }
@@ -140,7 +143,7 @@ struct ClusterOwner {
     }
 
     private func launch(_ executable: String, _ arguments: [String], log: String) throws -> Process {
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         if let user { _ = chown(log, user.uid, user.gid) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         output.seekToEndOfFile()

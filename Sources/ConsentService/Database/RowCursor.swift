@@ -6,7 +6,12 @@ struct RowCursor {
     private let row: PGRow
     private var column = 0
 
-    init(_ row: PGRow) { self.row = row }
+    init(_ row: PGRow, startingAt column: Int = 0) {
+        self.row = row
+        self.column = column
+    }
+
+    var isNullAhead: Bool { row.isNull(column) }
 
     mutating func next<T: PGDecodable>(_ type: T.Type = T.self) throws -> T {
         defer { column += 1 }
