@@ -21,14 +21,15 @@ enum APIKey {
         String(key.prefix(prefix.count + 6))
     }
 
-    /// The key of an `Authorization: Bearer <key>` header, or nil.
+    /// The key of an `Authorization: Bearer <key>` header, or nil. Runs on every request, so it stays
+    /// away from Foundation's character-set trimming.
     static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.count <= 200 else { return nil }
-        return token
+        guard let header, let space = header.firstIndex(of: " ") else { return nil }
+        guard header[..<space].lowercased() == "bearer" else { return nil }
+        var token = header[header.index(after: space)...].drop(while: { $0 == " " })
+        while token.last == " " { token = token.dropLast() }
+        guard !token.isEmpty, token.utf8.count <= 200 else { return nil }
+        return String(token)
     }
 }
 

@@ -124,8 +124,8 @@ enum ConsentRow {
             updatedAt: Instant(microsecondsSinceEpoch: try c.next()))
     }
 
-    static let insert = PGStatement(
-        """
+    /// The consent's INSERT, values $1…$43 (see `insertBinds`); any unique conflict inserts nothing.
+    static let insertSQL = """
         INSERT INTO consents (
             merchant_id, id, merchant_reference, status, request_hash,
             consumer_first_name, consumer_last_name, consumer_email, consumer_phone, consumer_language,
@@ -140,8 +140,9 @@ enum ConsentRow {
                 $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
                 $40, $41, $42, $43)
         ON CONFLICT DO NOTHING
-        RETURNING id
-        """)
+        RETURNING merchant_id, id
+        """
+    static let insertBindCount = 43
 
     static func insertBinds(_ consent: ConsentRecord) -> [any PGBindable] {
         let draft = consent.draft

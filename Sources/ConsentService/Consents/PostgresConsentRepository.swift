@@ -13,30 +13,32 @@ struct PostgresConsentRepository: ConsentRepository {
         let calendars = self.calendars
         // Equal bodies, whatever their white space or key order, are the same request.
         let requestHash = Digest.sha256Hex(request.body.serialized())
-        let response = try await pool.withTransaction { connection in
+        let response = try await pool.withConnection { connection in
             let principal = try Authenticator.principal(
                 keyHash: request.keyHash, on: connection, permission: .createConsent)
             let merchant = principal.merchant
             let draft = try Self.validate(request.body, now: now, merchant: merchant)
-            if let key = request.idempotencyKey {
-                let reserved = try connection.query(
-                    ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
-                if reserved.rowCount == 0 {
-                    return try Self.replay(key: key, requestHash: requestHash, merchant: merchant, on: connection)
-                }
-            }
             guard let calendar = calendars.calendar(for: merchant.country) else {
                 throw ResourceError(message: "no business-day calendar for country \(merchant.country)")
             }
             var consent = NewConsent.record(
                 draft: draft, merchant: merchant, calendar: calendar, requestHash: requestHash, now: now)
-            let response = try Self.insertOrMatch(&consent, actor: principal.actor, now: now, on: connection)
-            if let key = request.idempotencyKey {
+            let events = NewConsent.events(for: &consent, actor: principal.actor)
+            guard let key = request.idempotencyKey else {
+                return try Self.insertOrMatch(&consent, events: events, now: now, on: connection)
+            }
+            return try connection.transaction { connection in
+                let reserved = try connection.query(
+                    ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
+                if reserved.rowCount == 0 {
+                    return try Self.replay(key: key, requestHash: requestHash, merchant: merchant, on: connection)
+                }
+                let response = try Self.insertOrMatch(&consent, events: events, now: now, on: connection)
                 _ = try connection.query(ConsentQueries.completeIdempotencyKey, [
                     merchant.merchantId, key, response.status, response.body, consent.id,
                 ])
+                return response
             }
-            return response
         }
         if response.status == 201 { metrics.consentCaptured() }
         return response
@@ -129,13 +131,11 @@ struct PostgresConsentRepository: ConsentRepository {
 
     /// Inserts the consent, or, when its merchantReference is taken, answers with the existing consent if it
     /// came from the same body.
-    private static func insertOrMatch(_ consent: inout ConsentRecord, actor: String, now: Instant, on connection: PGConnection)
-        throws -> StoredResponse
-    {
-        let events = NewConsent.events(for: &consent, actor: actor)
+    private static func insertOrMatch(
+        _ consent: inout ConsentRecord, events: [ConsentEvent], now: Instant, on connection: PGConnection
+    ) throws -> StoredResponse {
         // DO NOTHING on any unique conflict waits for a concurrent twin to commit instead of failing.
-        let inserted = try connection.query(ConsentRow.insert, ConsentRow.insertBinds(consent))
-        if inserted.rowCount == 0 {
+        if try !ConsentCaptureStatement.run(consent, events: events, now: now, on: connection) {
             guard
                 let existing = try ConsentQueries.one(
                     ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference], on: connection)
@@ -151,10 +151,6 @@ struct PostgresConsentRepository: ConsentRepository {
             }
             consent = existing
             return StoredResponse(status: 200, body: ConsentRepresentation.json(existing, now: now).serialized())
-        }
-        try ConsentEventLog.write(events, of: consent, on: connection)
-        if consent.status == .active {
-            try Outbox.enqueue(.confirmation, for: consent, dueAt: now, on: connection)
         }
         return StoredResponse(status: 201, body: ConsentRepresentation.json(consent, now: now).serialized())
     }
