@@ -73,8 +73,9 @@ CREATE TABLE consents (
 
 -- The expiry sweep looks only at pending consents whose activation window has closed.
 CREATE INDEX consents_pending_expiry ON consents (expires_at) WHERE status = 'pending';
--- Exports read a merchant's consents by creation time.
-CREATE INDEX consents_created ON consents (merchant_id, created_at);
+-- No index on created_at: ids are UUIDv7, so the primary key (merchant_id, id) is already in creation order.
+-- (An index leading with merchant_id alone also tempted the planner's cached foreign-key checks, made while
+-- the table was empty, into scanning a merchant's every consent per inserted event.)
 
 -- The append-only history of each consent, a hash chain: hash = SHA-256 of the canonical JSON of the event
 -- with prevHash inside it.
