@@ -83,6 +83,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "NotifierTests",
+            dependencies: ["Notifier", "PGClient", "ConsentRules"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PGClientTests",
             dependencies: ["PGClient"],
             swiftSettings: strict

@@ -150,6 +150,11 @@ public final class PGPool: Service, Sendable {
         }
     }
 
+    /// How many leases wait for a connection, and how many connections are leased: for tests that need a
+    /// state reached rather than a guessed delay.
+    var waitingLeases: Int { state.withLock { $0.waiterCount } }
+    var leasedConnections: Int { state.withLock { $0.leased } }
+
     private func failWaiter(_ id: Int, with error: any Error) {
         state.withLock { $0.fail(waiterID: id, with: error) }?.resume(throwing: error)
     }

@@ -22,6 +22,9 @@ struct PGPoolState: Sendable {
     private var leasedCount = 0
     /// Tasks waiting for a slot, oldest first.
     private var waiters: [Waiter] = []
+    /// Leases queued for a connection; read by tests to order events without sleeping.
+    var waiterCount: Int { waiters.count }
+    var leased: Int { leasedCount }
     private var nextWaiterID = 0
     /// Outcomes decided for waiters that had not suspended yet.
     private var undeliveredOutcomes: [Int: Result<PGConnectionSlot, any Error>] = [:]

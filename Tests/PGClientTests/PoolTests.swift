@@ -1,5 +1,5 @@
 import Foundation
-import PGClient
+@testable import PGClient
 import Testing
 
 @Suite("Pool leases")
@@ -35,10 +35,18 @@ struct PoolTests {
 
     @Test func waitersGetAcquireTimeoutWhenEveryConnectionStaysBusy() async throws {
         try await TestDatabase.withPool(size: 1, acquireTimeout: .milliseconds(300)) { pool in
+            // The holder says when it has the connection and keeps it until told to let go, so the test does
+            // not depend on how fast a loaded machine schedules it.
+            let (held, heldContinuation) = AsyncStream<Void>.makeStream()
+            let letGo = DispatchSemaphore(value: 0)
             let holder = Task {
-                try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(1.5)", []) }
+                try await pool.withConnection { _ in
+                    heldContinuation.yield()
+                    heldContinuation.finish()
+                    letGo.wait()  // on the pool's own thread, not a cooperative one
+                }
             }
-            try await Task.sleep(for: .milliseconds(200))
+            for await _ in held { break }
             let started = ContinuousClock.now
             let error = await #expect(throws: PGError.self) {
                 try await pool.withConnection { _ in }
@@ -46,7 +54,10 @@ struct PoolTests {
             let waited = ContinuousClock.now - started
             #expect(error?.code == .acquireTimeout)
             #expect(error?.isConnectionProblem == true)
-            #expect(waited >= .milliseconds(250) && waited < .seconds(1))
+            // Only the lower bound is a property of the pool; the upper one just catches a waiter left hanging
+            // (a loaded machine may be slow to wake it).
+            #expect(waited >= .milliseconds(250) && waited < .seconds(60))
+            letGo.signal()
             try await holder.value
             // The timed-out waiter did not take the connection with it.
             #expect(try await pool.withConnection { try $0.query("SELECT 1", [])[0].decode(Int.self, 0) } == 1)
@@ -56,13 +67,15 @@ struct PoolTests {
     @Test func waitersAreServedInArrivalOrder() async throws {
         let order = Shared<[Int]>([])
         try await TestDatabase.withPool(size: 1) { pool in
-            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(0.3)", []) } }
-            try await Task.sleep(for: .milliseconds(100))
+            let letGo = DispatchSemaphore(value: 0)
+            let holder = Task { try await pool.withConnection { _ in letGo.wait() } }
+            try await Self.until { pool.leasedConnections == 1 }
             var waiters: [Task<Void, any Error>] = []
             for number in 0..<5 {
                 waiters.append(Task { try await pool.withConnection { _ in order.withLock { $0.append(number) } } })
-                try await Task.sleep(for: .milliseconds(20))
+                try await Self.until { pool.waitingLeases == number + 1 }
             }
+            letGo.signal()
             try await holder.value
             for waiter in waiters { try await waiter.value }
         }
@@ -71,12 +84,14 @@ struct PoolTests {
 
     @Test func aCancelledWaiterGivesUpWithoutLosingTheConnection() async throws {
         try await TestDatabase.withPool(size: 1) { pool in
-            let holder = Task { try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(0.4)", []) } }
-            try await Task.sleep(for: .milliseconds(100))
+            let letGo = DispatchSemaphore(value: 0)
+            let holder = Task { try await pool.withConnection { _ in letGo.wait() } }
+            try await Self.until { pool.leasedConnections == 1 }
             let waiter = Task { try await pool.withConnection { _ in 1 } }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Self.until { pool.waitingLeases == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
+            letGo.signal()
             try await holder.value
             #expect(try await pool.withConnection { _ in 2 } == 2)
         }
@@ -91,9 +106,9 @@ struct PoolTests {
                 finished.withLock { $0 = true }
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.until { pool.leasedConnections == 1 }
         let waiting = Task { try await pool.withConnection { _ in } }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.until { pool.waitingLeases == 1 }
         await pool.close()
         #expect(finished.value, "close() returned before the running lease finished")
         try await running.value
@@ -118,5 +133,14 @@ struct PoolTests {
     @Test func aPoolThatIsNeverUsedClosesCleanly() async throws {
         let pool = PGPool(conninfo: try TestDatabase.conninfo(), size: 3, logger: TestDatabase.logger)
         await pool.close()
+    }
+
+    /// Waits until `condition` holds: a state, not a guessed delay, orders these tests.
+    static func until(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }

@@ -38,19 +38,19 @@ public struct EmailMessage: Sendable {
 
     public func rendered() -> [UInt8] {
         var headers = [
-            "Date: \(RFC5322Date.format(date))",
-            "From: \(from.header)",
-            "To: \(to.header)",
+            HeaderFolding.line("Date", RFC5322Date.format(date)),
+            HeaderFolding.line("From", from.header),
+            HeaderFolding.line("To", to.header),
         ]
-        if let replyTo { headers.append("Reply-To: \(replyTo.header)") }
+        if let replyTo { headers.append(HeaderFolding.line("Reply-To", replyTo.header)) }
         headers += [
-            "Subject: \(EncodedWord.encode(subject))",
-            "Message-ID: <\(messageId)>",
+            HeaderFolding.line("Subject", EncodedWord.encode(subject)),
+            HeaderFolding.line("Message-ID", "<\(messageId)>"),
         ]
-        if let listUnsubscribe { headers.append("List-Unsubscribe: <\(listUnsubscribe)>") }
+        if let listUnsubscribe { headers.append(HeaderFolding.line("List-Unsubscribe", "<\(listUnsubscribe)>")) }
         headers += [
             "MIME-Version: 1.0",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            HeaderFolding.line("Content-Type", "multipart/alternative; boundary=\"\(boundary)\""),
         ]
         var lines = headers
         lines.append("")

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Header text for RFC 5322 headers: plain when it is printable ASCII, else RFC 2047 encoded words
-/// (`=?UTF-8?B?…?=`), each at most 75 characters and never splitting a UTF-8 sequence.
+/// (`=?UTF-8?B?…?=`), never splitting a UTF-8 sequence. RFC 2047 allows words of 75 characters; ours stay at
+/// 62 so that the first one still fits a 78-character line after the longest header name it follows.
 enum EncodedWord {
-    static let maxWordLength = 75
+    static let maxWordLength = 62
     private static let prefix = "=?UTF-8?B?"
     private static let suffix = "?="
 
@@ -11,10 +12,10 @@ enum EncodedWord {
         text.utf8.contains { $0 < 0x20 || $0 > 0x7E }
     }
 
-    /// The header value, folded with CRLF SP between encoded words when there are several.
+    /// The header value; several encoded words are separated by spaces, where `HeaderFolding` may fold.
     static func encode(_ text: String) -> String {
         guard needsEncoding(text) else { return text }
-        return words(text).joined(separator: "\r\n ")
+        return words(text).joined(separator: " ")
     }
 
     static func words(_ text: String) -> [String] {

@@ -1,0 +1,86 @@
+import ConsentRules
+
+/// Everything a message may show about a consent, its merchant and, for notices, the debit.
+public struct MessageFacts: Sendable {
+    public struct Debit: Sendable {
+        public let amount: Money
+        public let date: LocalDate
+
+        public init(amount: Money, date: LocalDate) {
+            self.amount = amount
+            self.date = date
+        }
+    }
+
+    public let merchantName: String
+    public let supportEmail: String
+    public let consumerFirstName: String
+    public let consumerLastName: String
+    public let merchantReference: String
+    public let terms: Terms
+    public let card: Card
+    public let communicationAddress: String
+    public let cancelURL: String
+    public let debit: Debit?
+    public let cancellationEffectiveAt: Instant?
+
+    public init(
+        merchantName: String, supportEmail: String, consumerFirstName: String, consumerLastName: String,
+        merchantReference: String, terms: Terms, card: Card, communicationAddress: String, cancelURL: String,
+        debit: Debit? = nil, cancellationEffectiveAt: Instant? = nil
+    ) {
+        self.merchantName = merchantName
+        self.supportEmail = supportEmail
+        self.consumerFirstName = consumerFirstName
+        self.consumerLastName = consumerLastName
+        self.merchantReference = merchantReference
+        self.terms = terms
+        self.card = card
+        self.communicationAddress = communicationAddress
+        self.cancelURL = cancelURL
+        self.debit = debit
+        self.cancellationEffectiveAt = cancellationEffectiveAt
+    }
+
+    /// The Mustache context. Absent optional facts are left out, so `{{#fact}}` sections skip them.
+    var templateContext: [String: Any] {
+        var termsContext: [String: Any] = [
+            "amount": Self.display(terms.amount),
+            "amountFixed": terms.amountType == .fixed,
+            "amountVariable": terms.amountType == .variable,
+            "datesFixed": terms.dateType == .fixed,
+            "datesVariable": terms.dateType == .variable,
+            "scheduled": terms.type == .scheduled,
+            "unscheduled": terms.type == .unscheduled,
+        ]
+        termsContext["maxAmount"] = terms.maxAmount.map(Self.display)
+        termsContext["firstDebitDate"] = terms.firstDebitDate?.iso
+        termsContext["endDate"] = terms.endDate?.iso
+        termsContext["objectiveCriteria"] = terms.objectiveCriteria
+        switch terms.frequency {
+        case .monthly?: termsContext["monthly"] = true
+        case .everyDays(let days)?: termsContext["everyDays"] = days
+        case nil: break
+        }
+        var context: [String: Any] = [
+            "merchant": ["name": merchantName, "supportEmail": supportEmail],
+            "consumer": ["firstName": consumerFirstName, "lastName": consumerLastName],
+            "consent": ["reference": merchantReference],
+            "card": ["brand": card.brand, "last4": card.last4],
+            "terms": termsContext,
+            "communication": ["method": "email", "address": communicationAddress],
+            "cancelUrl": cancelURL,
+        ]
+        if let debit {
+            context["debit"] = ["amount": Self.display(debit.amount), "date": debit.date.iso]
+        }
+        if let cancellationEffectiveAt {
+            context["cancellation"] = ["effectiveAt": cancellationEffectiveAt.rfc3339]
+        }
+        return context
+    }
+
+    static func display(_ money: Money) -> String {
+        "\(money.decimalString) \(money.currency.code)"
+    }
+}

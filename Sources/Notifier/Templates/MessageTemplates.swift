@@ -1,0 +1,126 @@
+import ConsentRules
+import Foundation
+import Mustache
+
+/// A message's subject and bodies in the consumer's language.
+public struct RenderedContent: Sendable, Equatable {
+    public let subject: String
+    public let text: String
+    public let html: String
+}
+
+/// The templates of `templates/<language>/<kind>.<subject|text|html>.mustache`. Loading renders every kind in
+/// every language with sample facts and checks the required facts appear, so a broken template stops the
+/// service at start rather than a consumer's email later.
+public struct MessageTemplates: Sendable {
+    public static let fallbackLanguage = "en"
+    private static let parts = ["subject", "text", "html"]
+    private static let partials = ["terms.text", "terms.html", "footer.text", "footer.html"]
+
+    private let library: MustacheLibrary
+    public let languages: Set<String>
+
+    public static func load(directory: String) async throws -> MessageTemplates {
+        let library: MustacheLibrary
+        do {
+            library = try await MustacheLibrary(directory: directory)
+        } catch let error as MustacheLibrary.ParserError {
+            throw TemplateError(message: "template \(error.filename) does not parse: \(error.error)")
+        }
+        let languages = Set(
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { name in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            })
+        guard languages.contains(fallbackLanguage) else {
+            throw TemplateError(message: "no \(fallbackLanguage)/ templates in \(directory): English is the fallback language")
+        }
+        let templates = MessageTemplates(library: library, languages: languages)
+        try templates.check()
+        return templates
+    }
+
+    /// The language whose templates are used for a consumer's language tag: the tag, its primary language, or English.
+    public func language(for tag: String) -> String {
+        let lowered = tag.lowercased()
+        if languages.contains(lowered) { return lowered }
+        if let primary = lowered.split(separator: "-").first.map(String.init), languages.contains(primary) {
+            return primary
+        }
+        return Self.fallbackLanguage
+    }
+
+    public func render(_ kind: MessageKind, language tag: String, facts: MessageFacts) -> RenderedContent {
+        let language = language(for: tag)
+        let context = facts.templateContext
+        func part(_ name: String) -> String {
+            library.render(context, withTemplate: "\(language)/\(kind.rawValue).\(name)") ?? ""
+        }
+        // A subject is one line whatever the template's white space.
+        let subject = part("subject").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        return RenderedContent(subject: subject, text: part("text"), html: part("html"))
+    }
+
+    private func check() throws {
+        for language in languages.sorted() {
+            for name in MessageKind.allCases.flatMap({ kind in Self.parts.map { "\(kind.rawValue).\($0)" } }) + Self.partials
+            where library.getTemplate(named: "\(language)/\(name)") == nil {
+                throw TemplateError(message: "template \(language)/\(name).mustache is missing")
+            }
+            for kind in MessageKind.allCases {
+                let facts = try SampleFacts.make()
+                let content = render(kind, language: language, facts: facts)
+                var required = [facts.merchantName, facts.supportEmail, MessageFacts.display(facts.terms.amount)]
+                if kind.requiresCancelLink { required.append(facts.cancelURL) }
+                if kind == .notice, let debit = facts.debit { required.append(MessageFacts.display(debit.amount)) }
+                if kind != .cancellation, let endDate = facts.terms.endDate { required.append(endDate.iso) }
+                for (part, output) in [("text", content.text), ("html", content.html)] {
+                    if kind == .cancellation {
+                        guard output.contains(facts.merchantName) else {
+                            throw TemplateError(message: "\(language)/\(kind.rawValue).\(part) does not name the merchant")
+                        }
+                        continue
+                    }
+                    for fact in required where !output.contains(fact) {
+                        throw TemplateError(message: "\(language)/\(kind.rawValue).\(part) does not show \"\(fact)\"")
+                    }
+                }
+                guard !content.subject.isEmpty else {
+                    throw TemplateError(message: "\(language)/\(kind.rawValue).subject renders empty")
+                }
+            }
+        }
+    }
+}
+
+public struct TemplateError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// Facts for checking templates at start: every optional fact present, so every section renders.
+enum SampleFacts {
+    static func make() throws -> MessageFacts {
+        let euro = Currency.iso4217("EUR")
+        let amount = euro.map { Money(minorUnits: 1023, currency: $0) }
+        let maximum = euro.map { Money(minorUnits: 5000, currency: $0) }
+        let firstDebit = LocalDate(year: 2026, month: 12, day: 15)
+        let endDate = LocalDate(year: 2028, month: 12, day: 15)
+        guard let amount, let maximum, let firstDebit, let endDate else {
+            throw TemplateError(message: "the sample facts for checking templates could not be built")
+        }
+        return MessageFacts(
+            merchantName: "Sample Shop", supportEmail: "help@sample.example", consumerFirstName: "Ona",
+            consumerLastName: "Sample", merchantReference: "sample-1",
+            terms: Terms(
+                type: .scheduled, amount: amount, amountType: .variable, maxAmount: maximum,
+                firstDebitDate: firstDebit, dateType: .fixed, frequency: .monthly, endDate: endDate,
+                objectiveCriteria: "the metered usage of the month"),
+            card: Card(brand: "VISA", last4: "1096", expiryMonth: 12, expiryYear: 2030),
+            communicationAddress: "ona@sample.example", cancelURL: "https://consents.example/cancel/sample",
+            debit: .init(amount: amount, date: firstDebit),
+            cancellationEffectiveAt: Instant(microsecondsSinceEpoch: 1_795_000_000_000_000))
+    }
+}

@@ -1,0 +1,41 @@
+import Dispatch
+import Foundation
+
+/// Writes each message as `<message-id>.eml` into a folder, exactly as it would go to an SMTP server. A file is
+/// written under a temporary name and renamed, so a reader never sees half a message.
+public struct OutboxFolderTransport: MessageTransport {
+    public let directory: String
+
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.directory = directory
+    }
+
+    public func deliver(_ message: OutgoingMessage) async -> SMTPOutcome {
+        let name = Self.fileName(for: message.messageId)
+        let directory = self.directory
+        // File writes block; they stay off the cooperative threads.
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let final = directory + "/" + name
+                let temporary = directory + "/." + name + ".tmp"
+                do {
+                    try Data(message.bytes).write(to: URL(fileURLWithPath: temporary))
+                    if FileManager.default.fileExists(atPath: final) {
+                        try FileManager.default.removeItem(atPath: final)
+                    }
+                    try FileManager.default.moveItem(atPath: temporary, toPath: final)
+                    continuation.resume(returning: .accepted(reply: "250 written to \(name)"))
+                } catch {
+                    continuation.resume(
+                        returning: .transientFailure(reply: nil, reason: "cannot write \(name): \(error.localizedDescription)"))
+                }
+            }
+        }
+    }
+
+    /// Only the id's own safe characters reach the file system.
+    static func fileName(for messageId: String) -> String {
+        String(messageId.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "@" ? $0 : "_" }) + ".eml"
+    }
+}

@@ -1,0 +1,106 @@
+import ConsentRules
+import Foundation
+import Testing
+
+@testable import Notifier
+
+@Suite struct TemplateTests {
+    static let templatesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path
+
+    static func facts(variable: Bool = false, endDate: Bool = true) throws -> MessageFacts {
+        let euro = try #require(Currency.iso4217("EUR"))
+        return MessageFacts(
+            merchantName: "Žalias Turgus", supportEmail: "pagalba@turgus.example", consumerFirstName: "Žydrūnė",
+            consumerLastName: "Šimkutė", merchantReference: "order-8841",
+            terms: Terms(
+                type: .scheduled, amount: Money(minorUnits: 1023, currency: euro),
+                amountType: variable ? .variable : .fixed,
+                maxAmount: variable ? Money(minorUnits: 5000, currency: euro) : nil,
+                firstDebitDate: LocalDate(year: 2026, month: 12, day: 15), dateType: .fixed,
+                frequency: .everyDays(15), endDate: endDate ? LocalDate(year: 2028, month: 12, day: 15) : nil,
+                objectiveCriteria: nil),
+            card: Card(brand: "VISA", last4: "1096", expiryMonth: 12, expiryYear: 2028),
+            communicationAddress: "zydrune@example.com", cancelURL: "https://consents.example/cancel/tok",
+            debit: .init(amount: Money(minorUnits: 1240, currency: euro), date: try #require(LocalDate(iso: "2026-12-20"))),
+            cancellationEffectiveAt: Instant(rfc3339: "2026-12-01T09:00:00Z"))
+    }
+
+    @Test func theShippedTemplatesLoadInEnglishLithuanianAndGerman() async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        #expect(templates.languages.isSuperset(of: ["en", "lt", "de"]))
+    }
+
+    @Test(arguments: [("en", "fixed", "every 15 days"), ("lt", "fiksuota", "kas 15 d."), ("de", "fest", "alle 15 Tage")])
+    func aConfirmationShowsEveryDisclosedDetail(language: String, fixedWord: String, frequency: String) async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let content = templates.render(.confirmation, language: language, facts: try Self.facts())
+        for output in [content.text, content.html] {
+            #expect(output.contains("Žalias Turgus"))
+            #expect(output.contains("10.23 EUR"))
+            #expect(output.contains("(\(fixedWord))"))
+            #expect(output.contains("2026-12-15"))
+            #expect(output.contains(frequency))
+            #expect(output.contains("2028-12-15"))
+            #expect(output.contains("zydrune@example.com"))
+            #expect(output.contains("https://consents.example/cancel/tok"))
+            #expect(output.contains("pagalba@turgus.example"))
+            #expect(output.contains("Žydrūnė"))
+        }
+        #expect(content.subject.contains("Žalias Turgus"))
+        #expect(!content.subject.contains("\n"))
+        #expect(!content.text.contains("{{"))
+    }
+
+    @Test func aVariableAmountShowsItsMaximumAndNoEndDateSaysSo() async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let content = templates.render(.confirmation, language: "en", facts: try Self.facts(variable: true, endDate: false))
+        #expect(content.text.contains("10.23 EUR (variable, at most 50.00 EUR)"))
+        #expect(content.text.contains("End date: none (until you cancel)"))
+    }
+
+    @Test func aNoticeNamesTheDebitsAmountAndDate() async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let content = templates.render(.notice, language: "de", facts: try Self.facts())
+        #expect(content.subject.contains("12.40 EUR"))
+        #expect(content.subject.contains("2026-12-20"))
+        #expect(content.html.contains("<strong>12.40 EUR</strong>"))
+    }
+
+    @Test func htmlEscapesWhatTheMerchantOrConsumerTyped() async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let euro = try #require(Currency.iso4217("EUR"))
+        let facts = try Self.facts()
+        let hostile = MessageFacts(
+            merchantName: "<script>x</script>", supportEmail: facts.supportEmail, consumerFirstName: "A&B",
+            consumerLastName: "", merchantReference: "r", terms: facts.terms, card: facts.card,
+            communicationAddress: facts.communicationAddress, cancelURL: facts.cancelURL,
+            debit: .init(amount: Money(minorUnits: 1, currency: euro), date: try #require(LocalDate(iso: "2027-01-01"))))
+        let content = templates.render(.confirmation, language: "en", facts: hostile)
+        #expect(!content.html.contains("<script>"))
+        #expect(content.html.contains("&lt;script&gt;"))
+        #expect(content.text.contains("<script>x</script>"))
+    }
+
+    @Test(arguments: [("pt-BR", "en"), ("lt-LT", "lt"), ("DE", "de"), ("en", "en"), ("xx", "en")])
+    func languagesFallBackToThePrimaryTagThenEnglish(tag: String, expected: String) async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        #expect(templates.language(for: tag) == expected)
+    }
+
+    @Test func aBrokenOrIncompleteTemplateSetIsRefusedAtLoad() async throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID())").path
+        try FileManager.default.copyItem(atPath: Self.templatesDirectory, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+
+        try "{{#terms.amount}} unclosed".write(toFile: copy + "/de/notice.text.mustache", atomically: true, encoding: .utf8)
+        await #expect(throws: TemplateError.self) { try await MessageTemplates.load(directory: copy) }
+
+        try FileManager.default.removeItem(atPath: copy + "/de/notice.text.mustache")
+        await #expect(throws: TemplateError.self) { try await MessageTemplates.load(directory: copy) }
+
+        try FileManager.default.copyItem(atPath: Self.templatesDirectory + "/de/notice.text.mustache", toPath: copy + "/de/notice.text.mustache")
+        try "{{% CONTENT_TYPE: TEXT}}\nHallo".write(toFile: copy + "/lt/confirmation.text.mustache", atomically: true, encoding: .utf8)
+        await #expect(throws: TemplateError.self) { try await MessageTemplates.load(directory: copy) }
+    }
+}
