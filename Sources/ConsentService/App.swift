@@ -10,5 +10,7 @@ struct ConsentServiceCommand: AsyncParsableCommand {
             LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, EXPIRY_SWEEP_SECONDS); see the README. Without \
             DATABASE_URL every command uses a private PostgreSQL cluster under DATA_DIR (default ./data).
             """,
-        subcommands: [ServeCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self])
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self, CalendarCommand.self,
+        ])
 }
