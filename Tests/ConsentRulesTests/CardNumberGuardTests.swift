@@ -52,3 +52,19 @@ struct CardNumberGuardTests {
         #expect(!CardNumberGuard.containsCardNumber(JSONValue.number("1.5e300")))
     }
 }
+
+@Suite struct CardNumberGuardUUIDTests {
+    /// The first three groups are 16 digits that pass Luhn (4111-1111-1111-1111 regrouped 8-4-4).
+    static let luhnLeadingUUID = "41111111-1111-1111-a000-00000000000b"
+
+    @Test func aWholeUUIDIsNeverACardNumber() {
+        #expect(CardNumberGuard.containsCardNumber("4111111111111111"))
+        #expect(!CardNumberGuard.containsCardNumber(Self.luhnLeadingUUID))
+        #expect(!CardNumberGuard.containsCardNumber(.object(["recurrenceId": .string(Self.luhnLeadingUUID)])))
+    }
+
+    @Test func theSameDigitsOutsideAUUIDAreStillRefused() {
+        #expect(CardNumberGuard.containsCardNumber("ref " + Self.luhnLeadingUUID))
+        #expect(CardNumberGuard.containsCardNumber("41111111-1111-1111"))
+    }
+}

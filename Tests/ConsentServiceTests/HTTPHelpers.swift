@@ -43,7 +43,7 @@ extension TestClientProtocol {
 
 /// A valid consent body, as the contract's example, that tests change one field at a time.
 enum ConsentBody {
-    static func valid(reference: String = "order-" + UUID().uuidString.prefix(8), recurrenceId: String? = UUID().uuidString.lowercased())
+    static func valid(reference: String = "order-" + UUID().uuidString.prefix(8), recurrenceId: String? = "rec-" + randomLetters())
         -> JSONValue
     {
         var body: [String: JSONValue] = [
@@ -72,6 +72,11 @@ enum ConsentBody {
         if let recurrenceId { body["recurrenceId"] = .string(recurrenceId) }
         return .object(body)
     }
+}
+
+/// Letters only, so that random test data can never form a card number by chance.
+func randomLetters(_ count: Int = 16) -> String {
+    String((0..<count).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement() ?? "a" })
 }
 
 extension JSONValue {

@@ -192,7 +192,8 @@ struct SMTPTransportTests {
             let clock = ContinuousClock()
             let started = clock.now
             let outcome = await transport.send(Self.message(), envelope: Self.envelope)
-            #expect(clock.now - started < .seconds(2))
+            // The connect timeout bounds the attempt; the generous bound only catches a hang on a loaded machine.
+            #expect(clock.now - started < .seconds(30))
             guard case .transientFailure(nil, let reason) = outcome else {
                 Issue.record("expected a transient failure without reply, got \(outcome)")
                 return

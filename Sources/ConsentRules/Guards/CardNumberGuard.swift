@@ -8,10 +8,27 @@ public enum CardNumberGuard: Sendable {
     static let cardLengths = 13...19
 
     public static func containsCardNumber(_ text: String) -> Bool {
+        // A whole UUID (gateways use them for recurrence ids) has 32 hex digits: it is never a card number,
+        // though its leading groups can form a dash-separated run of 13–19 digits that passes Luhn.
+        if isUUID(text) { return false }
         if let found = text.utf8.withContiguousStorageIfAvailable({ containsCardNumber(utf8: $0) }) {
             return found
         }
         return containsCardNumber(utf8: Array(text.utf8))
+    }
+
+    /// 8-4-4-4-12 hexadecimal digits, nothing around them.
+    static func isUUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else if ASCII.hexValue(byte) == nil {
+                return false
+            }
+        }
+        return true
     }
 
     /// Checks every string, number literal and object key, at any depth.

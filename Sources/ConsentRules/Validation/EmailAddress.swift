@@ -3,7 +3,7 @@
 ///
 /// Quoted local parts, comments and address literals are refused on purpose: real consumers do not use them, and
 /// each is a way to smuggle characters into mail headers.
-enum EmailAddress {
+public enum EmailAddress {
     static let maximumLength = 254
     static let maximumLocalPartLength = 64
     static let maximumLabelLength = 63
@@ -11,7 +11,7 @@ enum EmailAddress {
     /// RFC 5322 `atext` beyond letters and digits.
     private static let localPartSymbols: Set<UInt8> = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 
-    static func isPlausible(_ text: String) -> Bool {
+    public static func isPlausible(_ text: String) -> Bool {
         guard text.utf8.count <= maximumLength,
               !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || TextRules.isControl($0) }) else {
             return false

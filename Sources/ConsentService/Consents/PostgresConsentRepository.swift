@@ -67,7 +67,7 @@ struct PostgresConsentRepository: ConsentRepository {
             else { throw APIError.consentNotFound }
             switch consent.status {
             case .active where consent.draft.recurrenceId == request.recurrenceId:
-                return .activated(ConsentRepresentation.json(consent, now: now))
+                return .alreadyActive(ConsentRepresentation.json(consent, now: now))
             case .pending where now >= consent.expiresAt:
                 // The window closed before the sweep noticed: record the expiry, then refuse.
                 let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
@@ -82,7 +82,10 @@ struct PostgresConsentRepository: ConsentRepository {
             }
         }
         switch outcome {
+        case .alreadyActive(let json):
+            return json
         case .activated(let json):
+            metrics.consentActivated()
             return json
         case .expired:
             metrics.consentExpired()
@@ -92,6 +95,7 @@ struct PostgresConsentRepository: ConsentRepository {
 
     private enum ActivationOutcome: Sendable {
         case activated(JSONValue)
+        case alreadyActive(JSONValue)
         case expired
     }
 

@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Notifier
 
 /// Checks what the operator typed for a new merchant, reporting every problem at once.
 enum MerchantInput {
@@ -24,7 +25,7 @@ enum MerchantInput {
         if senderAddress(sender) == nil {
             problems.append("--sender must be \"Name <address@example.com>\" or an address")
         }
-        if !isPlausibleEmail(supportEmail) {
+        if !EmailAddress.isPlausible(supportEmail) {
             problems.append("--support-email must be an email address")
         }
         let defaults = MerchantPolicy.defaults
@@ -43,21 +44,9 @@ enum MerchantInput {
         return problems
     }
 
-    /// The address of `Name <address>` or of a bare address.
+    /// The address of `Name <address>` or of a bare address, when it may go into mail headers as it is.
     static func senderAddress(_ sender: String) -> String? {
-        let trimmed = sender.trimmingCharacters(in: .whitespaces)
-        if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
-            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            return isPlausibleEmail(address) ? address : nil
-        }
-        return isPlausibleEmail(trimmed) ? trimmed : nil
-    }
-
-    static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !parts[1].hasSuffix("."), text.count <= 254
-        else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" })
+        guard let mailbox = MailAddress(parsing: sender), EmailAddress.isPlausible(mailbox.address) else { return nil }
+        return mailbox.address
     }
 }

@@ -7,10 +7,12 @@ struct ServiceMetrics: Sendable {
     private let expired: Counter
 
     init(registry: PrometheusCollectorRegistry) {
-        captured = registry.makeCounter(name: "consents_captured_total", help: "Consents created by POST /v1/consents.")
-        activated = registry.makeCounter(name: "consents_activated_total", help: "Pending consents activated.")
-        expired = registry.makeCounter(
-            name: "consents_expired_total", help: "Pending consents expired at the end of their activation window.")
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "total", helpText: help))
+        }
+        captured = counter("consents_captured", "Consents created by POST /v1/consents.")
+        activated = counter("consents_activated", "Pending consents activated.")
+        expired = counter("consents_expired", "Pending consents expired at the end of their activation window.")
     }
 
     func consentCaptured() { captured.increment() }
