@@ -72,6 +72,10 @@ import Testing
                 json: .object(["recurrenceId": .string("rec-2")]))
             #expect(other.status == .conflict)
             #expect(other.errorCode == "invalid_state")
+
+            // The repeat answered 200 but activated nothing: the counter saw one activation.
+            let metrics = try await client.call(.get, "/metrics", key: nil)
+            #expect(String(decoding: metrics.bytes, as: UTF8.self).contains("consents_activated_total 1\n"))
         }
         // created, activated; one confirmation queued on activation
         let counts = try await merchant.rowCounts()

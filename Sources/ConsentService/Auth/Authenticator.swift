@@ -17,7 +17,6 @@ enum Authenticator {
         ) p ON true
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL
         """
-    static let principalColumnCount = 10
     static let principalByKeyHash = PGStatement(principalSelect)
 
     /// The key from the request's headers, hashed; the key itself goes no further than this.

@@ -142,7 +142,6 @@ enum ConsentRow {
         ON CONFLICT DO NOTHING
         RETURNING merchant_id, id
         """
-    static let insertBindCount = 43
 
     static func insertBinds(_ consent: ConsentRecord) -> [any PGBindable] {
         let draft = consent.draft
