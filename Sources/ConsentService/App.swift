@@ -11,6 +11,6 @@ struct ConsentServiceCommand: AsyncParsableCommand {
             DATABASE_URL every command uses a private PostgreSQL cluster under DATA_DIR (default ./data).
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self, CalendarCommand.self,
+            ServeCommand.self, NotifierCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self, CalendarCommand.self,
         ])
 }

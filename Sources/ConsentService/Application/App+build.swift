@@ -27,8 +27,9 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     return router
 }
 
+/// `background` are services that run beside the API and stop before the pool (the notifier).
 func buildApplication(
-    _ configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
+    _ configuration: AppConfiguration, dependencies: AppDependencies, background: [any Service] = [], logger: Logger
 ) -> some ApplicationProtocol {
     let sweeper = ExpirySweeper(
         pool: dependencies.pool, clock: dependencies.clock, metrics: ServiceMetrics(registry: dependencies.registry),
@@ -37,6 +38,6 @@ func buildApplication(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "consent-service"),
         // In dependency order: the pool outlives the workers that use it.
-        services: [dependencies.pool, sweeper],
+        services: [dependencies.pool, sweeper] + background,
         logger: logger)
 }

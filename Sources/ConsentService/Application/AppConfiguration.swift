@@ -14,38 +14,50 @@ struct AppConfiguration: Sendable {
     var calendarsDirectory: String?
     var expirySweepInterval = Duration.seconds(10)
 
+    var notifier = NotifierConfiguration()
+
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfiguration
     {
+        let reader = EnvironmentReader(environment: environment)
         var configuration = AppConfiguration()
-        func value(_ name: String) -> String? {
-            guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-            return value
-        }
-        func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let text = value(name) else { return nil }
-            guard let number = Int(text), range.contains(number) else {
-                throw ConfigurationError(message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return number
-        }
-        configuration.host = value("HOST") ?? configuration.host
-        configuration.port = try integer("PORT", 0...65535) ?? configuration.port
-        configuration.databaseURL = value("DATABASE_URL")
-        configuration.dataDirectory = value("DATA_DIR") ?? configuration.dataDirectory
-        configuration.poolSize = try integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize
-        if let level = value("LOG_LEVEL") {
+        configuration.host = reader.value("HOST") ?? configuration.host
+        configuration.port = try reader.integer("PORT", 0...65535) ?? configuration.port
+        configuration.databaseURL = reader.value("DATABASE_URL")
+        configuration.dataDirectory = reader.value("DATA_DIR") ?? configuration.dataDirectory
+        configuration.poolSize = try reader.integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize
+        if let level = reader.value("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(message: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = parsed
         }
-        configuration.migrationsDirectory = value("MIGRATIONS_DIR")
-        configuration.calendarsDirectory = value("CALENDARS_DIR")
-        if let seconds = try integer("EXPIRY_SWEEP_SECONDS", 1...86400) {
+        configuration.migrationsDirectory = reader.value("MIGRATIONS_DIR")
+        configuration.calendarsDirectory = reader.value("CALENDARS_DIR")
+        if let seconds = try reader.integer("EXPIRY_SWEEP_SECONDS", 1...86400) {
             configuration.expirySweepInterval = .seconds(seconds)
         }
+        configuration.notifier = try NotifierConfiguration.read(
+            reader, dataDirectory: configuration.dataDirectory, port: configuration.port)
         return configuration
+    }
+}
+
+/// Reads settings, treating an empty or blank variable as unset.
+struct EnvironmentReader {
+    let environment: [String: String]
+
+    func value(_ name: String) -> String? {
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 }
 

@@ -4,16 +4,19 @@ import PGClient
 /// A pool to the configured database, or to the embedded cluster started (or found running) for it.
 struct DatabaseSession: Sendable {
     let pool: PGPool
+    /// What the pool connects with, for sessions of their own (LISTEN).
+    let conninfo: String
     let embedded: EmbeddedPostgres?
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> DatabaseSession {
         if let url = configuration.databaseURL {
             return DatabaseSession(
-                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), embedded: nil)
+                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), conninfo: url, embedded: nil)
         }
         let embedded = try EmbeddedPostgres.start(dataDirectory: configuration.dataDirectory, logger: logger)
         return DatabaseSession(
-            pool: PGPool(conninfo: embedded.conninfo, size: configuration.poolSize, logger: logger), embedded: embedded)
+            pool: PGPool(conninfo: embedded.conninfo, size: configuration.poolSize, logger: logger),
+            conninfo: embedded.conninfo, embedded: embedded)
     }
 
     func close() async {

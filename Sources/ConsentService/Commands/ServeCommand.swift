@@ -4,11 +4,12 @@ import Logging
 import Metrics
 import PGClient
 import Prometheus
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API (applying pending migrations first) until SIGINT or SIGTERM.")
+        abstract: "Run the HTTP API and the notifier (applying pending migrations first) until SIGINT or SIGTERM.")
 
     @Option(help: "Address to listen on (overrides HOST; default 127.0.0.1).")
     var host: String?
@@ -16,37 +17,62 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (overrides PORT; default 8080).")
     var port: Int?
 
+    @Flag(help: "Run the API only; messages wait for a separate `consent-service notifier`.")
+    var withoutNotifier = false
+
     func run() async throws {
         var configuration = try AppConfiguration.fromEnvironment()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "consent-service")
-        logger.logLevel = configuration.logLevel
+        let logger = ServiceLogging.bootstrap(level: configuration.logLevel)
 
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            let migrator = PGMigrator(
-                migrations: try PGMigration.load(
-                    directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
-            let applied = try await migrator.migrate(session.pool)
-            if !applied.isEmpty {
-                logger.info("applied migrations", metadata: ["names": "\(applied.map { $0.name })"])
-            }
+            let migrator = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
             let calendars = try CalendarRegistry.load(
                 directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            var background: [any Service] = []
+            if !withoutNotifier {
+                background.append(
+                    try await NotifierService.make(
+                        configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
+                        metrics: NotifierMetrics(registry: registry), logger: logger))
+            }
             let app = buildApplication(
                 configuration,
                 dependencies: AppDependencies(
                     pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry),
-                logger: logger)
+                background: background, logger: logger)
             try await app.runService()
         } catch {
             await session.close()
             throw error
         }
         await session.close()
+    }
+}
+
+/// What `serve` and `notifier` both do first.
+enum ServiceStartup {
+    static func migrate(_ configuration: AppConfiguration, pool: PGPool, logger: Logger) async throws -> PGMigrator {
+        let migrator = PGMigrator(
+            migrations: try PGMigration.load(
+                directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
+        let applied = try await migrator.migrate(pool)
+        if !applied.isEmpty {
+            logger.info("applied migrations", metadata: ["names": "\(applied.map { $0.name })"])
+        }
+        return migrator
+    }
+}
+
+enum ServiceLogging {
+    static func bootstrap(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "consent-service")
+        logger.logLevel = level
+        return logger
     }
 }

@@ -64,6 +64,12 @@ public struct OutboxQueue: Sendable {
         WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
         """)
 
+    static let withdrawnStatement = PGStatement(
+        """
+        UPDATE outbox SET state = 'withdrawn', last_error = $4, lease_owner = NULL, lease_until = NULL
+        WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
+        """)
+
     /// Gives a message back untried (graceful shutdown): its attempt does not count.
     static let releaseStatement = PGStatement(
         """
@@ -139,6 +145,11 @@ public struct OutboxQueue: Sendable {
             try alongside(connection)
             return true
         }
+    }
+
+    /// Ends a message unsent because there is nothing left to send it for (its consent is gone or cancelled).
+    public func withdraw(_ message: ClaimedMessage, reason: String) async throws -> Bool {
+        try await update(Self.withdrawnStatement, message, [reason])
     }
 
     public func release(_ message: ClaimedMessage) async throws -> Bool {

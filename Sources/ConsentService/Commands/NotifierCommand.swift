@@ -1,0 +1,40 @@
+import ArgumentParser
+import Logging
+import Metrics
+import PGClient
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+struct NotifierCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notifier",
+        abstract: "Run only the notifier (outbox workers and the overdue check) until SIGINT or SIGTERM.",
+        discussion: """
+            For separate worker processes beside `serve --without-notifier`, or to add workers: any number may run \
+            against one database. Applies pending migrations first, like `serve`.
+            """)
+
+    func run() async throws {
+        let configuration = try AppConfiguration.fromEnvironment()
+        let logger = ServiceLogging.bootstrap(level: configuration.logLevel)
+        let session = try DatabaseSession.open(configuration, logger: logger)
+        do {
+            _ = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let notifier = try await NotifierService.make(
+                configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
+                metrics: NotifierMetrics(registry: registry), logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: session.pool), .init(service: notifier)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+}

@@ -1,0 +1,44 @@
+import ConsentRules
+import Foundation
+import Notifier
+
+/// One email about a consent, rendered from the templates in the consumer's language: from the merchant's
+/// sender, replies to its support address, with the consumer's cancel link in the body and in
+/// `List-Unsubscribe`. Its Message-ID is made from the outbox row's id, so every attempt carries the same one.
+struct ConsentEmail {
+    let outgoing: OutgoingMessage
+    let evidence: MessageEvidence
+
+    static func build(
+        _ kind: MessageKind, subject: MessageSubject, templates: MessageTemplates, publicURL: String, outboxId: UUID,
+        date: Instant, debit: MessageFacts.Debit? = nil
+    ) throws -> ConsentEmail {
+        guard let from = MailAddress(parsing: subject.merchant.sender) else { throw StoredDataError(column: "sender") }
+        let sender = MailAddress(name: from.name ?? subject.merchant.name, address: from.address)
+        let consent = subject.consent
+        let draft = consent.draft
+        let cancelURL = subject.cancelURL(publicURL: publicURL)
+        let facts = MessageFacts(
+            merchantName: subject.merchant.name, supportEmail: subject.merchant.supportEmail,
+            consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
+            merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
+            communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
+            cancellationEffectiveAt: consent.cancellation?.effectiveAt)
+        let language = templates.language(for: draft.consumer.language)
+        let content = templates.render(kind, language: language, facts: facts)
+        let messageId = "\(outboxId.uuidString.lowercased())@\(sender.domain)"
+        let email = EmailMessage(
+            from: sender,
+            to: MailAddress(
+                name: "\(draft.consumer.firstName) \(draft.consumer.lastName)", address: draft.communication.address),
+            replyTo: MailAddress(name: subject.merchant.name, address: subject.merchant.supportEmail),
+            subject: content.subject, date: date, messageId: messageId, listUnsubscribe: cancelURL,
+            text: content.text, html: content.html)
+        return ConsentEmail(
+            outgoing: OutgoingMessage(
+                bytes: email.rendered(),
+                envelope: SMTPEnvelope(from: sender.address, recipients: [draft.communication.address]),
+                messageId: messageId),
+            evidence: MessageEvidence(recipient: draft.communication.address, subject: content.subject, language: language))
+    }
+}

@@ -1,0 +1,80 @@
+import ConsentRules
+import Foundation
+import Notifier
+import PGClient
+
+/// Turns the service's outbox rows into emails and records what became of them on the consent's history.
+struct ConsentMessageHandler: OutboxMessageHandler {
+    let pool: PGPool
+    let templates: MessageTemplates
+    /// Where cancel links point, without a trailing slash.
+    let publicURL: String
+    let metrics: NotifierMetrics
+
+    static let actor = "system:notifier"
+
+    static let markConfirmationSent = PGStatement(
+        """
+        UPDATE consents SET confirmation_sent_at = $3
+        WHERE merchant_id = $1 AND id = $2 AND confirmation_sent_at IS NULL
+        """)
+
+    func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
+        guard let kind = Self.messageKind(message.kind) else {
+            // Queued by a newer version of the service: leave it for a worker that knows it.
+            throw ComposeError(message: "unknown message kind \(message.kind)")
+        }
+        guard let consentId = message.consentId,
+            let subject = try await MessageSubject.load(merchantId: message.merchantId, consentId: consentId, pool: pool)
+        else {
+            return .withdraw(reason: "the consent no longer exists")
+        }
+        let email = try ConsentEmail.build(
+            kind, subject: subject, templates: templates, publicURL: publicURL, outboxId: message.id, date: attemptAt)
+        return .send(email.outgoing, evidence: email.evidence)
+    }
+
+    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {
+        guard message.kind == Outbox.Kind.confirmation.rawValue, let consentId = message.consentId,
+            var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
+        else { return }
+        _ = try connection.query(
+            Self.markConfirmationSent, [message.merchantId, consentId, delivery.sentAt.rfc3339])
+        try head.append(
+            "confirmation.sent",
+            data: [
+                "outboxId": .string(message.id.uuidString.lowercased()), "messageId": .string(delivery.messageId),
+                "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
+            ],
+            actor: Self.actor, at: delivery.sentAt, on: connection)
+    }
+
+    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
+        guard let consentId = message.consentId,
+            var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
+        else { return }
+        try head.append(
+            "\(message.kind).failed",
+            data: [
+                "outboxId": .string(message.id.uuidString.lowercased()), "attempts": .integer(message.attempts),
+                "reason": .string(reason),
+            ],
+            actor: Self.actor, at: at, on: connection)
+    }
+
+    func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult) {
+        metrics.attemptFinished(kind: message.kind, result: result)
+    }
+
+    static func messageKind(_ kind: String) -> MessageKind? {
+        switch Outbox.Kind(rawValue: kind) {
+        case .confirmation: .confirmation
+        case nil: nil
+        }
+    }
+}
+
+struct ComposeError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

@@ -1,0 +1,57 @@
+import ConsentRules
+import Foundation
+import Logging
+import Notifier
+import PGClient
+import ServiceLifecycle
+
+/// The notifier as one service: a LISTEN session that wakes the outbox worker, the worker itself, and the
+/// confirmation overdue check. It owns the transport and the listener and closes both when it stops.
+struct NotifierService: Service {
+    let worker: OutboxWorker
+    let overdueCheck: ConfirmationOverdueCheck
+    let listener: PGListener
+    let smtp: SMTPTransport?
+    let logger: Logger
+
+    static let channel = "outbox_due"
+
+    /// Loads and checks the templates, and opens the transport; any problem is a startup error.
+    static func make(
+        _ configuration: NotifierConfiguration, pool: PGPool, conninfo: String, clock: AppClock,
+        metrics: NotifierMetrics, logger: Logger
+    ) async throws -> NotifierService {
+        let templates = try await MessageTemplates.load(
+            directory: ResourceLocator.directory(named: "templates", override: configuration.templatesDirectory))
+        let smtp = try configuration.smtp.map { try SMTPTransport(configuration: $0, logger: logger) }
+        let transport: any MessageTransport =
+            try smtp ?? OutboxFolderTransport(directory: configuration.outboxDirectory)
+        let wakeSignal = WakeSignal()
+        let handler = ConsentMessageHandler(
+            pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics)
+        let worker = OutboxWorker(
+            queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds), transport: transport,
+            handler: handler, settings: configuration.worker, wakeSignal: wakeSignal, clock: clock.now,
+            logger: logger)
+        let overdueCheck = ConfirmationOverdueCheck(
+            pool: pool, clock: clock, metrics: metrics, interval: configuration.overdueCheckInterval, logger: logger)
+        let listener = PGListener(conninfo: conninfo, channels: [channel], logger: logger) { wakeSignal.wake() }
+        logger.info(
+            "notifier ready",
+            metadata: [
+                "transport": "\(configuration.smtp.map { "smtp \($0.url)" } ?? "outbox folder \(configuration.outboxDirectory)")",
+                "languages": "\(templates.languages.sorted())",
+            ])
+        return NotifierService(worker: worker, overdueCheck: overdueCheck, listener: listener, smtp: smtp, logger: logger)
+    }
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await worker.run() }
+            group.addTask { try? await overdueCheck.run() }
+            await group.waitForAll()
+        }
+        await listener.stop()
+        await smtp?.shutdown()
+    }
+}

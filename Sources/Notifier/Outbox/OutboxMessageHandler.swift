@@ -1,0 +1,46 @@
+import ConsentRules
+import PGClient
+
+/// What a claimed message turns into for one attempt.
+public enum OutboxComposition: Sendable {
+    /// Send these bytes; `evidence` is kept with the message once the server accepts it.
+    case send(OutgoingMessage, evidence: MessageEvidence)
+    /// Do not send, now or later (the consent was cancelled or deleted meanwhile).
+    case withdraw(reason: String)
+}
+
+/// What is kept about a sent message beside the server's reply, so an auditor can tell what the consumer got.
+public struct MessageEvidence: Sendable {
+    public let recipient: String
+    public let subject: String
+    public let language: String
+
+    public init(recipient: String, subject: String, language: String) {
+        self.recipient = recipient
+        self.subject = subject
+        self.language = language
+    }
+}
+
+/// How one attempt at a message ended, once recorded.
+public enum OutboxAttemptResult: Sendable, Equatable {
+    case sent
+    case retryScheduled
+    case failed
+    case withdrawn
+    case released
+    /// Another worker took the message over (our lease ran out); what we did was not recorded.
+    case lostLease
+}
+
+/// The part of the outbox worker that knows what messages mean: the service supplies it, the worker drives it.
+public protocol OutboxMessageHandler: Sendable {
+    /// Builds the message for this attempt. Throwing counts as a transient failure.
+    func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition
+    /// Runs in the transaction that marks the message sent, only while the worker still holds its lease.
+    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws
+    /// Runs in the transaction that marks the message failed for good, only while the lease is held.
+    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws
+    /// Called after the attempt's outcome was committed (or found superseded), for metrics and logs.
+    func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult)
+}

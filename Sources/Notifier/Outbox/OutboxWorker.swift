@@ -1,0 +1,170 @@
+import ConsentRules
+import Logging
+import PGClient
+import ServiceLifecycle
+
+/// Drains the outbox: claims due messages in batches under a lease, sends up to `concurrency` at once, and
+/// records each outcome conditionally on still holding the lease. It wakes on `wakeSignal` (fed by
+/// LISTEN/NOTIFY) and also polls, so a lost notification only delays a message by one poll interval.
+///
+/// Graceful shutdown: messages already handed to the transport finish and are recorded; claimed messages not
+/// yet started are released for any worker to take at once.
+public struct OutboxWorker: Service {
+    public struct Settings: Sendable {
+        public var batchSize = 32
+        public var concurrency = 4
+        public var pollInterval = Duration.seconds(5)
+        /// A message still failing transiently this long after it was queued fails for good.
+        public var giveUpAfterSeconds: Int64 = 72 * 3600
+        /// A message is only started while at least this much of its lease is left, so that no other worker
+        /// can take it over mid-send.
+        public var sendBudgetSeconds: Int64 = 90
+
+        public init() {}
+    }
+
+    let queue: OutboxQueue
+    let transport: any MessageTransport
+    let handler: any OutboxMessageHandler
+    let settings: Settings
+    let wakeSignal: WakeSignal
+    let clock: @Sendable () -> Instant
+    let logger: Logger
+
+    public init(
+        queue: OutboxQueue, transport: any MessageTransport, handler: any OutboxMessageHandler, settings: Settings,
+        wakeSignal: WakeSignal, clock: @escaping @Sendable () -> Instant, logger: Logger
+    ) {
+        self.queue = queue
+        self.transport = transport
+        self.handler = handler
+        self.settings = settings
+        self.wakeSignal = wakeSignal
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let claimed: Int
+                do {
+                    claimed = try await drainOneBatch()
+                } catch {
+                    logger.warning("outbox claim failed", metadata: ["error": "\(error)"])
+                    claimed = 0
+                }
+                // A full batch means more may be due: claim again before sleeping.
+                if claimed < settings.batchSize {
+                    await wakeSignal.wait(upTo: settings.pollInterval)
+                }
+            }
+        } onGracefulShutdown: {
+            wakeSignal.wake()
+        }
+    }
+
+    /// Claims one batch and works through it; returns how many messages were claimed.
+    @discardableResult
+    public func drainOneBatch() async throws -> Int {
+        let claimedAt = clock()
+        let batch = try await queue.claim(now: claimedAt, limit: settings.batchSize)
+        guard !batch.isEmpty else { return 0 }
+        let startDeadline = claimedAt.adding(seconds: queue.leaseSeconds - settings.sendBudgetSeconds)
+        await withTaskGroup(of: Void.self) { group in
+            var next = batch.makeIterator()
+            func startNext() -> Bool {
+                guard let message = next.next() else { return false }
+                group.addTask {
+                    let result = await process(message, startDeadline: startDeadline)
+                    handler.attemptFinished(message, result: result)
+                }
+                return true
+            }
+            for _ in 0..<max(settings.concurrency, 1) where !startNext() { break }
+            while await group.next() != nil {
+                _ = startNext()
+            }
+        }
+        return batch.count
+    }
+
+    func process(_ message: ClaimedMessage, startDeadline: Instant) async -> OutboxAttemptResult {
+        if Task.isShuttingDownGracefully || clock() >= startDeadline {
+            return await record(message, .released) { try await queue.release(message) }
+        }
+        let attemptAt = clock()
+        let composition: OutboxComposition
+        do {
+            composition = try await handler.compose(message, attemptAt: attemptAt)
+        } catch {
+            return await retryOrFail(message, reason: "could not compose the message: \(error)", reply: nil)
+        }
+        switch composition {
+        case .withdraw(let reason):
+            return await record(message, .withdrawn) { try await queue.withdraw(message, reason: reason) }
+        case .send(let outgoing, let evidence):
+            switch await transport.deliver(outgoing) {
+            case .accepted(let reply):
+                let delivery = OutboxQueue.Delivery(
+                    sentAt: clock(), serverReply: reply, messageId: outgoing.messageId, recipient: evidence.recipient,
+                    subject: evidence.subject, language: evidence.language,
+                    bodySHA256: ConsentRules.Digest.sha256Hex(outgoing.bytes))
+                return await record(message, .sent) {
+                    try await queue.markSent(message, delivery) { connection in
+                        try handler.recordSent(message, delivery, on: connection)
+                    }
+                }
+            case .permanentFailure(let reply, let reason):
+                return await fail(message, reason: reason, reply: reply.isEmpty ? nil : reply)
+            case .transientFailure(let reply, let reason):
+                return await retryOrFail(message, reason: reason, reply: reply)
+            }
+        }
+    }
+
+    private func retryOrFail(_ message: ClaimedMessage, reason: String, reply: String?) async -> OutboxAttemptResult {
+        let now = clock()
+        if now >= message.queuedAt.adding(seconds: settings.giveUpAfterSeconds) {
+            return await fail(message, reason: "gave up after \(message.attempts) attempts: \(reason)", reply: reply)
+        }
+        let due = RetryPolicy.nextAttempt(after: message.attempts, now: now)
+        logger.info(
+            "message delivery failed; will retry",
+            metadata: ["outbox.id": "\(message.id)", "attempts": "\(message.attempts)", "reason": "\(reason)"])
+        return await record(message, .retryScheduled) {
+            try await queue.retry(message, at: due, error: reason, reply: reply)
+        }
+    }
+
+    private func fail(_ message: ClaimedMessage, reason: String, reply: String?) async -> OutboxAttemptResult {
+        let at = clock()
+        logger.warning(
+            "message failed for good", metadata: ["outbox.id": "\(message.id)", "kind": "\(message.kind)", "reason": "\(reason)"])
+        return await record(message, .failed) {
+            try await queue.markFailed(message, error: reason, reply: reply) { connection in
+                try handler.recordFailed(message, reason: reason, at: at, on: connection)
+            }
+        }
+    }
+
+    /// Writes an outcome, trying again for a while if the database is unreachable: a message the server accepted
+    /// but we could not record would otherwise be sent again once its lease ends.
+    private func record(
+        _ message: ClaimedMessage, _ result: OutboxAttemptResult, _ write: () async throws -> Bool
+    ) async -> OutboxAttemptResult {
+        var delay = Duration.milliseconds(200)
+        for attempt in 1...8 {
+            do {
+                return try await write() ? result : .lostLease
+            } catch {
+                logger.warning(
+                    "could not record a message's outcome",
+                    metadata: ["outbox.id": "\(message.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+        return .lostLease
+    }
+}

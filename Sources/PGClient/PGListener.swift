@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Listens on channels over a session of its own, on a thread of its own (waiting is a blocking call), and
+/// calls `onWake` when something arrives: once per batch of notifications read together, never with data.
+///
+/// When the session is lost the listener reconnects with backoff and then calls `onWake` once, since
+/// notifications sent while it was away are gone; consumers must poll as well and treat a wake-up only as
+/// "look now". The thread runs until ``stop()``.
+public final class PGListener: Sendable {
+    private let onWake: @Sendable () -> Void
+    private let stopped = Mutex(false)
+    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let threadEnded = Mutex(false)
+
+    /// Starts listening at once; call ``stop()`` to end the thread and the session.
+    public init(conninfo: String, channels: [String], logger: Logger, onWake: @escaping @Sendable () -> Void) {
+        self.onWake = onWake
+        let thread = Thread { [self] in
+            run(conninfo: conninfo, channels: channels, logger: logger)
+        }
+        thread.name = "pg-listener"
+        thread.start()
+    }
+
+    /// Ends the listening session and returns once its thread has finished (within about a quarter second).
+    public func stop() async {
+        stopped.withLock { $0 = true }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let alreadyEnded = threadEnded.withLock { ended in
+                if !ended { finished.withLock { $0 = waiter } }
+                return ended
+            }
+            if alreadyEnded { waiter.resume() }
+        }
+    }
+
+    private var isStopped: Bool { stopped.withLock { $0 } }
+
+    private func run(conninfo: String, channels: [String], logger: Logger) {
+        var backoff = 0.25
+        var connectedBefore = false
+        while !isStopped {
+            do {
+                let connection = try PGConnection.connect(conninfo, logger: logger)
+                for channel in channels { try connection.listen(channel) }
+                backoff = 0.25
+                if connectedBefore { onWake() }
+                connectedBefore = true
+                while !isStopped {
+                    if !(try connection.waitForNotifications(timeoutMilliseconds: 250)).isEmpty {
+                        onWake()
+                    }
+                }
+            } catch {
+                logger.warning("PostgreSQL listener lost its session; reconnecting", metadata: ["error": "\(error)"])
+                let deadline = Date().addingTimeInterval(backoff)
+                while !isStopped && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+                backoff = min(backoff * 2, 5)
+            }
+        }
+        let waiter = threadEnded.withLock { ended -> CheckedContinuation<Void, Never>? in
+            ended = true
+            return finished.withLock { waiter in
+                defer { waiter = nil }
+                return waiter
+            }
+        }
+        waiter?.resume()
+    }
+}
