@@ -78,6 +78,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["PGClient", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ConsentRulesTests",
             dependencies: ["ConsentRules"],
@@ -85,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["Notifier", "PGClient", "ConsentRules"],
+            dependencies: ["Notifier", "PGClient", "ConsentRules", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -97,6 +103,7 @@ let package = Package(
             name: "ConsentServiceTests",
             dependencies: [
                 "ConsentService",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

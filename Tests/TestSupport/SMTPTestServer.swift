@@ -6,34 +6,50 @@ import Foundation
     import Darwin
 #endif
 
-struct SMTPTestServerError: Error, CustomStringConvertible {
-    var description: String
+public struct SMTPTestServerError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// A real SMTP server process (`scripts/smtp-test-server`, aiosmtpd) on a loopback port, stopped by its PID.
 ///
 /// Use ``with(_:body:)`` so the process is stopped however the test ends; `deinit` kills a process that is
 /// still running as a last resort.
-final class SMTPTestServer: @unchecked Sendable {
+public final class SMTPTestServer: @unchecked Sendable {
     static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // NotifierTests
+        .deletingLastPathComponent()  // TestSupport
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // package root
         .appendingPathComponent("scripts/smtp-test-server")
 
-    struct Options: Sendable {
-        var port = 0
-        var tls = false
-        var requireStartTLS = false
-        var implicitTLS = false
-        var auth: String?
-        var replies: [String] = []
-        var dataDelay: Double?
+    public struct Options: Sendable {
+        public var port = 0
+        public var tls = false
+        public var requireStartTLS = false
+        public var implicitTLS = false
+        public var auth: String?
+        public var replies: [String] = []
+        public var dataDelay: Double?
+
+        public init(
+            port: Int = 0, tls: Bool = false, requireStartTLS: Bool = false, implicitTLS: Bool = false,
+            auth: String? = nil, replies: [String] = [], dataDelay: Double? = nil
+        ) {
+            self.port = port
+            self.tls = tls
+            self.requireStartTLS = requireStartTLS
+            self.implicitTLS = implicitTLS
+            self.auth = auth
+            self.replies = replies
+            self.dataDelay = dataDelay
+        }
     }
 
-    let port: Int
-    let maildir: URL
+    public let port: Int
+    public let maildir: URL
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
@@ -50,7 +66,7 @@ final class SMTPTestServer: @unchecked Sendable {
 
     /// Starts a server, runs `body` with it and stops the server afterwards, also when `body` throws. A mail
     /// folder made here is removed afterwards; one passed in belongs to the caller.
-    static func with<T>(
+    public static func with<T>(
         _ options: Options = Options(), maildir: URL? = nil, body: (SMTPTestServer) async throws -> T
     ) async throws -> T {
         let server = try await start(options, maildir: maildir)
@@ -65,7 +81,7 @@ final class SMTPTestServer: @unchecked Sendable {
         }
     }
 
-    static func start(_ options: Options, maildir: URL? = nil) async throws -> SMTPTestServer {
+    public static func start(_ options: Options, maildir: URL? = nil) async throws -> SMTPTestServer {
         let madeMaildir = maildir == nil
         let maildir = try maildir ?? TemporaryDirectory.make(prefix: "smtp-mail")
         var arguments = ["--port", String(options.port), "--maildir", maildir.path]
@@ -109,7 +125,7 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// Stops the process by its PID (SIGTERM, then SIGKILL after two seconds) and waits for it to end.
-    func stop() async {
+    public func stop() async {
         let first: Bool = lock.withLock {
             defer { stopped = true }
             return !stopped
@@ -134,7 +150,7 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     /// The stored messages, by file name (`<queue id>.eml`).
-    func storedMessages() throws -> [String: [UInt8]] {
+    public func storedMessages() throws -> [String: [UInt8]] {
         var messages: [String: [UInt8]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: maildir.path) where name.hasSuffix(".eml") {
             let data = try Data(contentsOf: maildir.appendingPathComponent(name))
@@ -170,8 +186,8 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 }
 
-enum TemporaryDirectory {
-    static func make(prefix: String) throws -> URL {
+public enum TemporaryDirectory {
+    public static func make(prefix: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -180,7 +196,7 @@ enum TemporaryDirectory {
 }
 
 /// A loopback port with nothing listening on it: bound to port 0, read, closed.
-func unusedLoopbackPort() throws -> Int {
+public func unusedLoopbackPort() throws -> Int {
     #if canImport(Glibc)
         let stream = Int32(SOCK_STREAM.rawValue)
     #else

@@ -6,18 +6,18 @@ import Foundation
 
 /// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl` into a temporary
 /// directory once per test process and removed when the process exits. No key is ever committed.
-struct TestCertificates: Sendable {
-    let directory: String
+public struct TestCertificates: Sendable {
+    public let directory: String
     /// The test CA, for `SMTPConfiguration.caFile`.
-    let caFile: String
-    let serverCertificate: String
-    let serverKey: String
+    public let caFile: String
+    public let serverCertificate: String
+    public let serverKey: String
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cached: TestCertificates?
 
     /// Made on first use, off the Swift concurrency threads (openssl runs as a child process).
-    static func shared() async throws -> TestCertificates {
+    public static func shared() async throws -> TestCertificates {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try sharedBlocking() })
