@@ -6,6 +6,7 @@ import Logging
 import PGClient
 import Prometheus
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ConsentService
@@ -34,6 +35,27 @@ enum TestEnvironment {
         let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
         return Shared(pool: pool, migrator: migrator, calendars: calendars)
     }
+
+    /// A database of the test's own, for tests whose workers act on every merchant's rows (the notifier, the
+    /// overdue check), which would otherwise reach into tests running beside them.
+    static func withIsolatedDatabase<T>(_ body: (Shared, String) async throws -> T) async throws -> T {
+        try await IsolatedDatabase.with(migrations: packageRoot + "/migrations") { url in
+            var logger = Logger(label: "tests")
+            logger.logLevel = .warning
+            let pool = PGPool(conninfo: url, size: 4, logger: logger)
+            let shared = Shared(
+                pool: pool, migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
+                calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"))
+            do {
+                let result = try await body(shared, url)
+                await pool.close()
+                return result
+            } catch {
+                await pool.close()
+                throw error
+            }
+        }
+    }
 }
 
 /// A clock the test moves by hand.
@@ -61,14 +83,16 @@ struct TestMerchant: Sendable {
 
     static let start = Instant(rfc3339: "2026-11-21T12:00:00Z")!
 
-    static func make(country: String = "LT", timeZone: String = "Europe/Vilnius", policy: MerchantPolicy = .defaults)
-        async throws -> TestMerchant
-    {
-        let shared = try await TestEnvironment.shared.value
+    static func make(
+        country: String = "LT", timeZone: String = "Europe/Vilnius", policy: MerchantPolicy = .defaults,
+        name: String? = nil, in database: TestEnvironment.Shared? = nil
+    ) async throws -> TestMerchant {
+        let shared: TestEnvironment.Shared
+        if let database { shared = database } else { shared = try await TestEnvironment.shared.value }
         let id = "m-" + UUID().uuidString.lowercased().prefix(12)
         try await MerchantStore.create(
             NewMerchant(
-                id: id, name: "Shop \(id)", country: country, timeZone: timeZone, sender: "Shop <shop@example.com>",
+                id: id, name: name ?? "Shop \(id)", country: country, timeZone: timeZone, sender: "Shop <shop@example.com>",
                 supportEmail: "help@example.com", policy: policy),
             pool: shared.pool)
         var keys: [Role: String] = [:]
