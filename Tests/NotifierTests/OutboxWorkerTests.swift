@@ -55,7 +55,7 @@ struct OutboxWorkerTests {
                     }
                 }
                 for transport in transports { await transport.shutdown() }
-                let received = try storedMessageIds(server)
+                let received = try server.storedMessageIds()
                 #expect(received.count == 1000)
                 #expect(Set(received) == Set(ids.map(TestMessageHandler.messageId(for:))))
                 #expect(handlers.allSatisfy { $0.results.contains(.sent) }, "both workers took part")
@@ -103,7 +103,7 @@ struct OutboxWorkerTests {
                 #expect(sent.attempts == 2)
                 #expect(sent.serverReply?.hasPrefix("250") == true)
                 #expect(sent.messageId == TestMessageHandler.messageId(for: ids[0]))
-                #expect(try storedMessageIds(server) == [TestMessageHandler.messageId(for: ids[0])])
+                #expect(try server.storedMessageIds() == [TestMessageHandler.messageId(for: ids[0])])
             }
         }
     }
@@ -125,7 +125,7 @@ struct OutboxWorkerTests {
             try await SMTPTestServer.with(SMTPTestServer.Options(port: port)) { (server: SMTPTestServer) async throws in
                 #expect(try await worker.drainOneBatch() == 5)
                 await transport.shutdown()
-                #expect(try Set(storedMessageIds(server)) == Set(ids.map(TestMessageHandler.messageId(for:))))
+                #expect(try Set(server.storedMessageIds()) == Set(ids.map(TestMessageHandler.messageId(for:))))
             }
             #expect(try await database.states() == ["sent": 5])
             #expect(try await database.row(ids[0]).attempts == 4)
@@ -175,7 +175,7 @@ struct OutboxWorkerTests {
                 await listener.stop()
                 await transport.shutdown()
                 #expect(state == "sent")
-                #expect(try storedMessageIds(server) == ids.map(TestMessageHandler.messageId(for:)))
+                #expect(try server.storedMessageIds() == ids.map(TestMessageHandler.messageId(for:)))
             }
         }
     }
@@ -215,7 +215,7 @@ struct OutboxWorkerTests {
                     }
                 }
                 #expect(sent == 1, "the message being sent finished; the rest were released untried")
-                #expect(try storedMessageIds(server).count == sent)
+                #expect(try server.storedMessageIds().count == sent)
             }
         }
     }

@@ -159,6 +159,14 @@ public final class SMTPTestServer: @unchecked Sendable {
         return messages
     }
 
+    /// The Message-ID of each stored message, without angle brackets, once per stored copy.
+    public func storedMessageIds() throws -> [String] {
+        try storedMessages().values.compactMap { bytes in
+            String(decoding: bytes, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID: <") }
+                .map { String($0.dropFirst("Message-ID: <".count).dropLast()) }
+        }
+    }
+
     /// Reads one line from `descriptor` off the Swift concurrency threads, or nil on timeout or end of file.
     private static func readLine(from descriptor: Int32, timeout: Double) async -> String? {
         await withCheckedContinuation { continuation in

@@ -51,9 +51,10 @@ struct NotifierConfiguration: Sendable {
         configuration.worker.concurrency = connections
         configuration.worker.batchSize = try reader.integer("NOTIFIER_BATCH_SIZE", 1...1000) ?? connections * 8
         configuration.worker.pollInterval = .seconds(try reader.integer("NOTIFIER_POLL_SECONDS", 1...3600) ?? 5)
-        // A message is only started while a whole delivery still fits in its lease.
-        configuration.worker.sendBudgetSeconds = Int64(totalTimeout + 30)
-        let minimumLease = totalTimeout * 2 + 60
+        // A message is only started while a whole delivery (bounded by the total timeout, since the worker never
+        // runs more sends than there are connections) and its recording still fit in the lease.
+        configuration.worker.sendBudgetSeconds = Int64(totalTimeout + 5)
+        let minimumLease = totalTimeout + 10
         configuration.leaseSeconds = Int64(
             try reader.integer("NOTIFIER_LEASE_SECONDS", minimumLease...86400) ?? max(300, minimumLease))
         configuration.overdueCheckInterval = .seconds(try reader.integer("OVERDUE_CHECK_SECONDS", 1...86400) ?? 60)

@@ -127,11 +127,3 @@ struct WorkerTestDatabase {
         }
     }
 }
-
-/// The Message-ID header of each stored message, without angle brackets.
-func storedMessageIds(_ server: SMTPTestServer) throws -> [String] {
-    try server.storedMessages().values.compactMap { bytes in
-        String(decoding: bytes, as: UTF8.self).split(separator: "\r\n").first { $0.hasPrefix("Message-ID: <") }
-            .map { String($0.dropFirst("Message-ID: <".count).dropLast()) }
-    }
-}
