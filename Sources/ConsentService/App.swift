@@ -4,11 +4,15 @@ import ArgumentParser
 struct ConsentServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent-service",
-        abstract: "Captures and keeps recurring-payment consents for merchants, and answers their billing.",
+        abstract: "Captures and keeps recurring-payment consents for merchants and confirms them to consumers by email.",
         discussion: """
             Configuration comes from environment variables (DATABASE_URL, DATA_DIR, HOST, PORT, DB_POOL_SIZE, \
-            LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, EXPIRY_SWEEP_SECONDS); see the README. Without \
-            DATABASE_URL every command uses a private PostgreSQL cluster under DATA_DIR (default ./data).
+            LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, TEMPLATES_DIR, EXPIRY_SWEEP_SECONDS, PUBLIC_URL, SMTP_URL, \
+            SMTP_SECURITY, SMTP_CA_FILE, SMTP_CONNECTIONS, SMTP_CONNECT_TIMEOUT_SECONDS, SMTP_TIMEOUT_SECONDS, \
+            OUTBOX_DIR, NOTIFIER_BATCH_SIZE, NOTIFIER_POLL_SECONDS, NOTIFIER_LEASE_SECONDS, OVERDUE_CHECK_SECONDS); \
+            see the README. Without DATABASE_URL every command uses a private PostgreSQL cluster under DATA_DIR \
+            (default ./data); without SMTP_URL emails are written as .eml files to OUTBOX_DIR (default \
+            DATA_DIR/outbox).
             """,
         subcommands: [
             ServeCommand.self, NotifierCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self, CalendarCommand.self,
