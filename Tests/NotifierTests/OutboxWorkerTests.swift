@@ -185,20 +185,19 @@ struct OutboxWorkerTests {
             let start = Self.start
             let ids = try await database.queue(5, dueAt: start)
             let clock = ManualClock(start.adding(seconds: 60))
-            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 1.0)) { server in
+            // Each message takes the server three seconds, so the first is still being sent at the shutdown.
+            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 3.0)) { server in
                 let transport = try Self.smtp(port: server.port, connections: 1)
-                let worker = Self.worker(
-                    database, transport: transport, handler: TestMessageHandler(), clock: clock, concurrency: 1)
+                let handler = TestMessageHandler()
+                let worker = Self.worker(database, transport: transport, handler: handler, clock: clock, concurrency: 1)
                 let group = ServiceGroup(
                     configuration: .init(services: [.init(service: worker)], logger: WorkerTestDatabase.logger))
                 let running = Task { try await group.run() }
-                // Wait until the batch is claimed, then give the first message time to reach the server.
-                var leased = 0
-                for _ in 0..<200 where leased < 5 {
-                    try await Task.sleep(for: .milliseconds(50))
-                    leased = try await ids.asyncCount { try await database.row($0).leased }
+                // Once the first message is composed it is handed to the transport: it has started.
+                for _ in 0..<400 where handler.composed == 0 {
+                    try await Task.sleep(for: .milliseconds(25))
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                try #require(handler.composed == 1)
                 await group.triggerGracefulShutdown()
                 try await running.value
                 await transport.shutdown()
@@ -218,13 +217,5 @@ struct OutboxWorkerTests {
                 #expect(try server.storedMessageIds().count == sent)
             }
         }
-    }
-}
-
-extension Array {
-    func asyncCount(_ predicate: (Element) async throws -> Bool) async rethrows -> Int {
-        var count = 0
-        for element in self where try await predicate(element) { count += 1 }
-        return count
     }
 }

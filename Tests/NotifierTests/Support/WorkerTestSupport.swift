@@ -8,14 +8,16 @@ import TestSupport
 
 /// Composes a small plain-text message for each outbox row of kind `test` and remembers what the worker told it.
 final class TestMessageHandler: OutboxMessageHandler {
-    private let recorded = Mutex<(failed: [UUID], results: [OutboxAttemptResult])>(([], []))
+    private let recorded = Mutex<(composed: Int, failed: [UUID], results: [OutboxAttemptResult])>((0, [], []))
 
+    var composed: Int { recorded.withLock { $0.composed } }
     var failed: [UUID] { recorded.withLock { $0.failed } }
     var results: [OutboxAttemptResult] { recorded.withLock { $0.results } }
 
     static func messageId(for id: UUID) -> String { "\(id.uuidString.lowercased())@worker.test" }
 
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
+        recorded.withLock { $0.composed += 1 }
         let messageId = Self.messageId(for: message.id)
         let bytes = Array(
             [
