@@ -23,7 +23,9 @@ final class ServiceProcess: @unchecked Sendable {
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SMTP_") && $0.key != "DATABASE_URL" }
         merged.merge(environment) { $1 }
         process.environment = merged
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: log.path])
+        }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
