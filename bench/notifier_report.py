@@ -1,5 +1,6 @@
 """Turns the RESULT lines of bench/notifier into rates and the notifier's ratio to smtp-source in the same run."""
 import argparse
+import os
 import sys
 
 
@@ -39,6 +40,11 @@ def main():
         ratio = run["rate"] / anchor["rate"]
         print(f"{name:<13}{run['messages']:>10}{run['seconds']:>10.2f}{run['rate']:>12.0f}{ratio:>22.3f}")
     # notifier-db is the span of sent_at, so it leaves out the wake-up and the last poll the wall clock includes.
+    notifier = runs.get("notifier")
+    if notifier and notifier["messages"] and "cpu_seconds" in notifier["values"]:
+        cpu = float(notifier["values"]["cpu_seconds"])
+        print(f"notifier process CPU: {cpu:.1f} s, {cpu * 1000 / notifier['messages']:.2f} ms per message "
+              f"({os.cpu_count()} cores here)")
     db = runs.get("notifier-db")
     if db and db["values"].get("first_send"):
         print(f"first notifier message sent {float(db['values']['first_send']) * 1000:.0f} ms after the insert")
