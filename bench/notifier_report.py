@@ -39,15 +39,17 @@ def main():
     for name, run in runs.items():
         ratio = run["rate"] / anchor["rate"]
         print(f"{name:<13}{run['messages']:>10}{run['seconds']:>10.2f}{run['rate']:>12.0f}{ratio:>22.3f}")
-    # notifier-db is the span of sent_at, so it leaves out the wake-up and the last poll the wall clock includes.
     notifier = runs.get("notifier")
     if notifier and notifier["messages"] and "cpu_seconds" in notifier["values"]:
         cpu = float(notifier["values"]["cpu_seconds"])
         print(f"notifier process CPU: {cpu:.1f} s, {cpu * 1000 / notifier['messages']:.2f} ms per message "
               f"({os.cpu_count()} cores here)")
+    # notifier-db is the span of sent_at, so it leaves out the insert, the wake-up and the last poll that the
+    # wall clock includes.
     db = runs.get("notifier-db")
     if db and db["values"].get("first_send"):
-        print(f"first notifier message sent {float(db['values']['first_send']) * 1000:.0f} ms after the insert")
+        # Counted from the start of the inserting transaction, so the insert itself is part of it.
+        print(f"first notifier message sent {float(db['values']['first_send']) * 1000:.0f} ms after the insert began")
     problems = []
     for name in ("smtp-source", "notifier"):
         run = runs.get(name)
