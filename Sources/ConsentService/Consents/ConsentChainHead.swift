@@ -12,8 +12,19 @@ struct ConsentChainHead: Sendable {
 
     static let lock = PGStatement(
         "SELECT last_event_seq, last_event_hash FROM consents WHERE merchant_id = $1 AND id = $2 FOR UPDATE")
-    static let move = PGStatement(
-        "UPDATE consents SET last_event_seq = $3, last_event_hash = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2")
+    /// The event and the consent's new head in one statement. `$10`, when not null, is also recorded as the
+    /// confirmation's sent time unless one is recorded already.
+    static let appendStatement = PGStatement(
+        """
+        WITH event AS (
+            INSERT INTO consent_events (merchant_id, consent_id, seq, type, at, actor, data, prev_hash, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+        )
+        UPDATE consents
+        SET last_event_seq = $3, last_event_hash = $9, updated_at = $5,
+            confirmation_sent_at = COALESCE(confirmation_sent_at, $10::timestamptz)
+        WHERE merchant_id = $1 AND id = $2
+        """)
 
     /// Locks the consent row until the transaction ends; nil when the consent does not exist (any more).
     static func lock(merchantId: String, consentId: UUID, on connection: PGConnection) throws -> ConsentChainHead? {
@@ -25,17 +36,17 @@ struct ConsentChainHead: Sendable {
     }
 
     /// Chains one event, writes it and moves the consent's head, in the caller's transaction.
-    mutating func append(_ type: String, data: JSONValue, actor: String, at: Instant, on connection: PGConnection)
-        throws
-    {
+    mutating func append(
+        _ type: String, data: JSONValue, actor: String, at: Instant, confirmationSentAt: Instant? = nil,
+        on connection: PGConnection
+    ) throws {
         let seq = lastEventSeq + 1
         let hash = EventChain.hash(seq: seq, type: type, at: at, actor: actor, data: data, prevHash: lastEventHash)
-        _ = try connection.query(ConsentEventLog.insert, [
+        _ = try connection.query(Self.appendStatement, [
             merchantId, consentId, seq, type, at.rfc3339, actor, String(decoding: data.serialized(), as: UTF8.self),
-            lastEventHash, hash,
+            lastEventHash, hash, confirmationSentAt?.rfc3339,
         ])
         lastEventSeq = seq
         lastEventHash = hash
-        _ = try connection.query(Self.move, [merchantId, consentId, seq, hash, at.rfc3339])
     }
 }

@@ -13,12 +13,6 @@ struct ConsentMessageHandler: OutboxMessageHandler {
 
     static let actor = "system:notifier"
 
-    static let markConfirmationSent = PGStatement(
-        """
-        UPDATE consents SET confirmation_sent_at = $3
-        WHERE merchant_id = $1 AND id = $2 AND confirmation_sent_at IS NULL
-        """)
-
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
         guard let kind = Self.messageKind(message.kind) else {
             // Queued by a newer version of the service: leave it for a worker that knows it.
@@ -38,15 +32,13 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         guard message.kind == Outbox.Kind.confirmation.rawValue, let consentId = message.consentId,
             var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
         else { return }
-        _ = try connection.query(
-            Self.markConfirmationSent, [message.merchantId, consentId, delivery.sentAt.rfc3339])
         try head.append(
             "confirmation.sent",
             data: [
                 "outboxId": .string(message.id.uuidString.lowercased()), "messageId": .string(delivery.messageId),
                 "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
             ],
-            actor: Self.actor, at: delivery.sentAt, on: connection)
+            actor: Self.actor, at: delivery.sentAt, confirmationSentAt: delivery.sentAt, on: connection)
     }
 
     func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {

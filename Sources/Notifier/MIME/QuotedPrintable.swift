@@ -2,62 +2,65 @@
 enum QuotedPrintable {
     static let maxLineLength = 76
 
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+    private static let carriageReturn = UInt8(ascii: "\r")
+    private static let lineFeed = UInt8(ascii: "\n")
+
+    /// Every CRLF, CR or LF of `text` ends a line; the output has CRLF throughout. Works on the UTF-8 bytes in
+    /// one pass without per-byte allocations: it runs for every part of every message sent.
     static func encode(_ text: String) -> String {
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        let lines = text.replacingLineEnds().split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            if index > 0 { output.append(contentsOf: [0x0D, 0x0A]) }
-            encodeLine(Array(line.utf8), into: &output)
+        output.reserveCapacity(text.utf8.count + text.utf8.count / 4)
+        var line: [UInt8] = []
+        var isFirstLine = true
+        var previousWasCR = false
+        func endLine() {
+            if !isFirstLine { output.append(contentsOf: [carriageReturn, lineFeed]) }
+            isFirstLine = false
+            encodeLine(line, into: &output)
+            line.removeAll(keepingCapacity: true)
         }
+        for byte in text.utf8 {
+            switch byte {
+            case carriageReturn:
+                endLine()
+                previousWasCR = true
+            case lineFeed:
+                if !previousWasCR { endLine() }
+                previousWasCR = false
+            default:
+                line.append(byte)
+                previousWasCR = false
+            }
+        }
+        endLine()
         return String(decoding: output, as: UTF8.self)
     }
 
     private static func encodeLine(_ bytes: [UInt8], into output: inout [UInt8]) {
         var lineLength = 0
-        for (index, byte) in bytes.enumerated() {
+        for index in bytes.indices {
+            let byte = bytes[index]
             let isLast = index == bytes.count - 1
             let literal =
                 (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
                 // White space is literal except at the end of a line, where transports may strip it.
                 || ((byte == 0x20 || byte == 0x09) && !isLast)
-            let token: [UInt8] = literal ? [byte] : escaped(byte)
+            let width = literal ? 1 : 3
             // Keep room for the soft break "=" unless this is the line's last token.
             let limit = isLast ? maxLineLength : maxLineLength - 1
-            if lineLength + token.count > limit {
-                output.append(contentsOf: [UInt8(ascii: "="), 0x0D, 0x0A])
+            if lineLength + width > limit {
+                output.append(contentsOf: [UInt8(ascii: "="), carriageReturn, lineFeed])
                 lineLength = 0
             }
-            output.append(contentsOf: token)
-            lineLength += token.count
-        }
-    }
-
-    private static func escaped(_ byte: UInt8) -> [UInt8] {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return [UInt8(ascii: "="), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-    }
-}
-
-extension String {
-    /// Every CRLF, CR or LF as a single LF, so that output can be written with CRLF throughout.
-    func replacingLineEnds() -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        var previousWasCR = false
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\r":
-                result.unicodeScalars.append("\n")
-                previousWasCR = true
-            case "\n":
-                if !previousWasCR { result.unicodeScalars.append("\n") }
-                previousWasCR = false
-            default:
-                result.unicodeScalars.append(scalar)
-                previousWasCR = false
+            if literal {
+                output.append(byte)
+            } else {
+                output.append(UInt8(ascii: "="))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             }
+            lineLength += width
         }
-        return result
     }
 }
