@@ -1,4 +1,5 @@
 import ArgumentParser
+import Hummingbird
 import Logging
 import Metrics
 import PGClient
@@ -15,22 +16,35 @@ struct NotifierCommand: AsyncParsableCommand {
             against one database. Applies pending migrations first, like `serve`.
             """)
 
+    @Option(help: "Serve /healthz, /readyz and /metrics on this port of HOST (default: no HTTP at all).")
+    var port: Int?
+
     func run() async throws {
         let configuration = try AppConfiguration.fromEnvironment()
         let logger = ServiceLogging.bootstrap(level: configuration.logLevel)
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            _ = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let migrator = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let notifier = try await NotifierService.make(
                 configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
                 metrics: NotifierMetrics(registry: registry), logger: logger)
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: session.pool), .init(service: notifier)],
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            if let port {
+                let router = Router(context: AppRequestContext.self)
+                HealthController(pool: session.pool, migrator: migrator, registry: registry).addRoutes(to: router)
+                let app = Application(
+                    router: router,
+                    configuration: .init(address: .hostname(configuration.host, port: port), serverName: "consent-service"),
+                    services: [session.pool, notifier], logger: logger)
+                try await app.runService()
+            } else {
+                let group = ServiceGroup(
+                    configuration: .init(
+                        services: [.init(service: session.pool), .init(service: notifier)],
+                        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+            }
         } catch {
             await session.close()
             throw error

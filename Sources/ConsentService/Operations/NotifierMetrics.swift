@@ -7,6 +7,11 @@ struct NotifierMetrics: Sendable {
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
+        // Present at zero from the start, so that alerts on their increase work before the first event.
+        for result in [OutboxAttemptResult.sent, .failed, .retryScheduled, .withdrawn] {
+            attemptFinished(kind: "confirmation", result: result, by: 0)
+        }
+        confirmationsOverdue(0)
     }
 
     private func counter(_ name: String, _ help: String, kind: String) -> Counter {
@@ -14,13 +19,21 @@ struct NotifierMetrics: Sendable {
             descriptor: MetricNameDescriptor(metricName: name, unitName: "total", helpText: help), labels: [("kind", kind)])
     }
 
-    func attemptFinished(kind: String, result: OutboxAttemptResult) {
+    func attemptFinished(kind: String, result: OutboxAttemptResult, by count: Int64 = 1) {
         switch result {
-        case .sent: counter("messages_sent", "Messages the SMTP server (or outbox folder) accepted.", kind: kind).increment()
-        case .failed: counter("messages_failed", "Messages that failed for good (5xx or retries exhausted).", kind: kind).increment()
-        case .retryScheduled: counter("message_retries", "Delivery attempts that failed transiently and were rescheduled.", kind: kind).increment()
-        case .withdrawn: counter("messages_withdrawn", "Messages ended unsent because their consent was gone.", kind: kind).increment()
-        case .released, .lostLease: break
+        case .sent:
+            counter("messages_sent", "Messages the SMTP server (or outbox folder) accepted.", kind: kind).increment(by: count)
+        case .failed:
+            counter("messages_failed", "Messages that failed for good (5xx or retries exhausted).", kind: kind)
+                .increment(by: count)
+        case .retryScheduled:
+            counter("message_retries", "Delivery attempts that failed transiently and were rescheduled.", kind: kind)
+                .increment(by: count)
+        case .withdrawn:
+            counter("messages_withdrawn", "Messages ended unsent because their consent was gone.", kind: kind)
+                .increment(by: count)
+        case .released, .lostLease:
+            break
         }
     }
 

@@ -1,3 +1,0 @@
-enum ConsentStatus: String, Sendable {
-    case pending, active, cancelled, completed, expired
-}
