@@ -23,7 +23,9 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     let metrics = ServiceMetrics(registry: dependencies.registry)
     let consents = PostgresConsentRepository(
         pool: dependencies.pool, calendars: dependencies.calendars, clock: dependencies.clock, metrics: metrics)
-    ConsentController(repository: consents).addRoutes(to: router.group("v1"))
+    let v1 = router.group("v1")
+    ConsentController(repository: consents).addRoutes(to: v1)
+    ValidityController(store: ValidityStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
     return router
 }
 

@@ -25,7 +25,7 @@ struct ConsentController<Repository: ConsentRepository> {
 
     @Sendable func find(_ request: Request, context: AppRequestContext) async throws -> Response {
         let keyHash = try Authenticator.keyHash(of: request)
-        let consent = try await repository.consent(id: Self.consentId(context), keyHash: keyHash)
+        let consent = try await repository.consent(id: context.consentId, keyHash: keyHash)
         return .json(consent)
     }
 
@@ -48,14 +48,9 @@ struct ConsentController<Repository: ConsentRepository> {
         let input = try ActivationInput.parse(try await RequestBody.json(request))
         let consent = try await repository.activate(
             ActivationRequest(
-                keyHash: keyHash, consentId: Self.consentId(context), recurrenceId: input.recurrenceId,
+                keyHash: keyHash, consentId: context.consentId, recurrenceId: input.recurrenceId,
                 initialPaymentId: input.initialPaymentId))
         return .json(consent)
-    }
-
-    /// A malformed id names no consent: it is answered like an unknown one, after authentication.
-    static func consentId(_ context: AppRequestContext) -> UUID {
-        context.parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     }
 
     static func idempotencyKey(of request: Request) throws -> String? {

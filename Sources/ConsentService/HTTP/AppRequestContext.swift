@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The request context of every route. Bodies are read explicitly with the contract's 64 KiB limit.
@@ -14,4 +15,12 @@ struct AppRequestContext: RequestContext {
 enum RequestLimits {
     static let maxBodyBytes = 64 * 1024
     static let maxIdempotencyKeyLength = 255
+}
+
+extension AppRequestContext {
+    /// The `{id}` of a consent route. A malformed id names no consent: it is answered like an unknown one,
+    /// after authentication.
+    var consentId: UUID {
+        parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    }
 }
