@@ -29,7 +29,8 @@ enum TestEnvironment {
         }
         var logger = Logger(label: "tests")
         logger.logLevel = .warning
-        let pool = PGPool(conninfo: url, size: 8, logger: logger)
+        // Every suite runs at once on two shared cores: a lease may wait long, and only a hang should fail.
+        let pool = PGPool(conninfo: url, size: 12, acquireTimeout: .seconds(60), logger: logger)
         let migrator = PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations"))
         _ = try await migrator.migrate(pool)
         let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
@@ -42,7 +43,7 @@ enum TestEnvironment {
         try await IsolatedDatabase.with(migrations: packageRoot + "/migrations") { url in
             var logger = Logger(label: "tests")
             logger.logLevel = .warning
-            let pool = PGPool(conninfo: url, size: 4, logger: logger)
+            let pool = PGPool(conninfo: url, size: 4, acquireTimeout: .seconds(60), logger: logger)
             let shared = Shared(
                 pool: pool, migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
                 calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"))

@@ -16,7 +16,7 @@ public enum IsolatedDatabase {
         else { throw Unavailable() }
         var logger = Logger(label: "isolated-database")
         logger.logLevel = .warning
-        let admin = PGPool(conninfo: base, size: 1, logger: logger)
+        let admin = PGPool(conninfo: base, size: 1, acquireTimeout: .seconds(60), logger: logger)
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         // The name is made here from hex digits only, so it can be spelled into the statement.
         try await admin.withConnection { try $0.execute("CREATE DATABASE \(name)") }
@@ -27,7 +27,7 @@ public enum IsolatedDatabase {
         }
         do {
             if let migrations {
-                let pool = PGPool(conninfo: url, size: 1, logger: logger)
+                let pool = PGPool(conninfo: url, size: 1, acquireTimeout: .seconds(60), logger: logger)
                 _ = try await PGMigrator(migrations: try PGMigration.load(directory: migrations)).migrate(pool)
                 await pool.close()
             }

@@ -14,7 +14,7 @@ enum NotifierTestDatabase {
         }
         var logger = Logger(label: "notifier-tests")
         logger.logLevel = .warning
-        let pool = PGPool(conninfo: url, size: 8, logger: logger)
+        let pool = PGPool(conninfo: url, size: 8, acquireTimeout: .seconds(60), logger: logger)
         _ = try await PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")).migrate(pool)
         return pool
     }

@@ -63,7 +63,7 @@ struct WorkerTestDatabase {
 
     static func with<T>(_ body: (WorkerTestDatabase, String) async throws -> T) async throws -> T {
         try await IsolatedDatabase.with(migrations: NotifierTestDatabase.packageRoot + "/migrations") { url in
-            let pool = PGPool(conninfo: url, size: 4, logger: logger)
+            let pool = PGPool(conninfo: url, size: 4, acquireTimeout: .seconds(60), logger: logger)
             defer { Task { await pool.close() } }
             let database = WorkerTestDatabase(pool: pool)
             try await pool.withConnection { connection in
