@@ -26,6 +26,7 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     let v1 = router.group("v1")
     ConsentController(repository: consents).addRoutes(to: v1)
     ValidityController(store: ValidityStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
+    DebitController(store: DebitStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
     return router
 }
 

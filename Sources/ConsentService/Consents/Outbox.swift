@@ -6,6 +6,7 @@ import PGClient
 enum Outbox {
     enum Kind: String, Sendable {
         case confirmation
+        case notice
     }
 
     static let enqueue = PGStatement(

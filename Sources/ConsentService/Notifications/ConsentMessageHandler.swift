@@ -23,22 +23,43 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         else {
             return .withdraw(reason: "the consent no longer exists")
         }
+        var debit: MessageFacts.Debit?
+        if kind == .notice {
+            // No further notice once a consent has ended, whatever was announced before.
+            let status = subject.consent.effectiveStatus(at: attemptAt)
+            guard status == .active || status == .pending else {
+                return .withdraw(reason: "the consent is \(status.rawValue)")
+            }
+            guard let announced = try await AnnouncedDebit.load(noticeOf: message, pool: pool) else {
+                return .withdraw(reason: "the debit no longer exists")
+            }
+            debit = MessageFacts.Debit(amount: announced.amount, date: announced.date)
+        }
         let email = try ConsentEmail.build(
-            kind, subject: subject, templates: templates, publicURL: publicURL, outboxId: message.id, date: attemptAt)
+            kind, subject: subject, templates: templates, publicURL: publicURL, outboxId: message.id, date: attemptAt,
+            debit: debit)
         return .send(email.outgoing, evidence: email.evidence)
     }
 
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {
-        guard message.kind == Outbox.Kind.confirmation.rawValue, let consentId = message.consentId,
+        guard let kind = Outbox.Kind(rawValue: message.kind), let consentId = message.consentId,
             var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
         else { return }
-        try head.append(
-            "confirmation.sent",
-            data: [
-                "outboxId": .string(message.id.uuidString.lowercased()), "messageId": .string(delivery.messageId),
-                "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
-            ],
-            actor: Self.actor, at: delivery.sentAt, confirmationSentAt: delivery.sentAt, on: connection)
+        var data: [String: JSONValue] = [
+            "outboxId": .string(message.id.uuidString.lowercased()), "messageId": .string(delivery.messageId),
+            "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
+        ]
+        switch kind {
+        case .confirmation:
+            try head.append(
+                "confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
+                confirmationSentAt: delivery.sentAt, on: connection)
+        case .notice:
+            if let debitId = try AnnouncedDebit.recordNoticeSent(message, at: delivery.sentAt, on: connection) {
+                data["debitId"] = .string(debitId.uuidString.lowercased())
+            }
+            try head.append("notice.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, on: connection)
+        }
     }
 
     func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
@@ -61,6 +82,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     static func messageKind(_ kind: String) -> MessageKind? {
         switch Outbox.Kind(rawValue: kind) {
         case .confirmation: .confirmation
+        case .notice: .notice
         case nil: nil
         }
     }

@@ -1,0 +1,87 @@
+import ConsentRules
+import Foundation
+import PGClient
+
+/// Announced debits: each recorded with its `debit.announced` event and, when the consent's terms call for one,
+/// its pre-debit notice queued, all in one transaction.
+struct DebitStore: Sendable {
+    let pool: PGPool
+    let clock: AppClock
+
+    static let insert = PGStatement(
+        """
+        INSERT INTO debits (merchant_id, id, consent_id, amount_minor, currency, debit_date, notice_required,
+                            notice_outbox_id, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9)
+        """)
+
+    static let noticeDays = PGStatement(
+        "SELECT notice_days FROM merchant_policies WHERE merchant_id = $1 AND version = $2")
+
+    func announce(consentId: UUID, debit: DebitRequest, keyHash: [UInt8]) async throws -> JSONValue {
+        let now = clock.now()
+        return try await pool.withTransaction { connection in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .announceDebit)
+            let merchant = principal.merchant
+            guard
+                let consent = try ConsentQueries.one(
+                    ConsentQueries.byIdForUpdate, [merchant.merchantId, consentId], on: connection)
+            else { throw APIError.consentNotFound }
+            let status = consent.effectiveStatus(at: now)
+            guard ![.cancelled, .completed, .expired].contains(status) else {
+                throw APIError.invalidState("The consent is \(status.rawValue); no debit can be announced on it.")
+            }
+            let today = now.localDate(in: merchant.timeZone)
+            var problems: [FieldError] = []
+            if debit.amount.currency != consent.draft.terms.currency {
+                problems.append(
+                    FieldError(field: "currency", message: "must be the consent's currency, \(consent.draft.terms.currency.code)"))
+            }
+            if debit.date < today {
+                problems.append(FieldError(field: "date", message: "must not be in the past"))
+            }
+            guard problems.isEmpty else { throw APIError.validation(problems) }
+
+            let policy = try connection.query(Self.noticeDays, [merchant.merchantId, consent.policyVersion])
+            guard policy.rowCount == 1 else { throw StoredDataError(column: "policy_version") }
+            let noticeDays = try policy[0].decode(Int.self, 0)
+            let requiresNotice = DebitConsent(
+                status: status, terms: consent.draft.terms, card: consent.draft.card, noticeDays: noticeDays,
+                timeZone: merchant.timeZone
+            ).requiresNotice
+            let debitId = UUID.v7(at: now)
+            let noticeId = requiresNotice ? UUID.v7(at: now) : nil
+            _ = try connection.query(Self.insert, [
+                merchant.merchantId, debitId, consentId, debit.amount.minorUnits, debit.amount.currency.code,
+                debit.date.iso, requiresNotice, noticeId, now.rfc3339,
+            ])
+            if let noticeId {
+                _ = try connection.query(Outbox.enqueue, [
+                    merchant.merchantId, noticeId, consentId, Outbox.Kind.notice.rawValue,
+                    String(decoding: JSONValue.object(["debitId": .string(debitId.uuidString.lowercased())]).serialized(), as: UTF8.self),
+                    now.rfc3339,
+                ])
+            }
+            // The consent row is locked already (byIdForUpdate), so its head is current.
+            var head = ConsentChainHead(
+                merchantId: merchant.merchantId, consentId: consentId, lastEventSeq: consent.lastEventSeq,
+                lastEventHash: consent.lastEventHash)
+            try head.append(
+                "debit.announced",
+                data: [
+                    "debitId": .string(debitId.uuidString.lowercased()), "amount": .string(debit.amount.decimalString),
+                    "currency": .string(debit.amount.currency.code), "date": .string(debit.date.iso),
+                    "noticeRequired": .bool(requiresNotice),
+                ],
+                actor: principal.actor, at: now, on: connection)
+            return [
+                "id": .string(debitId.uuidString.lowercased()),
+                "noticeRequired": .bool(requiresNotice),
+                "notice": [
+                    "status": .string(requiresNotice ? "scheduled" : "not_required"), "sentAt": .null,
+                ],
+                "earliestPermittedDate": requiresNotice ? .string(today.adding(days: noticeDays).iso) : .null,
+            ]
+        }
+    }
+}
