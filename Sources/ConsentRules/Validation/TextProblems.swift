@@ -1,8 +1,8 @@
 /// Reusable rules for text fields. Each returns the message for a bad value or nil for a good one; messages name
 /// the constraint and never repeat the value.
-enum TextProblems {
+public enum TextProblems {
     /// Names, references and versions: not blank, bounded, no control characters.
-    static func singleLine(maximumLength: Int) -> (String) -> String? {
+    public static func singleLine(maximumLength: Int) -> (String) -> String? {
         { text in
             if TextRules.containsControlCharacter(text) { return "must not contain control characters" }
             if TextRules.isBlank(text) { return "must not be empty" }

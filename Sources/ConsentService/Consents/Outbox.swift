@@ -7,6 +7,7 @@ enum Outbox {
     enum Kind: String, Sendable {
         case confirmation
         case notice
+        case cancellation
     }
 
     static let enqueue = PGStatement(

@@ -59,6 +59,10 @@ struct ConsentMessageHandler: OutboxMessageHandler {
                 data["debitId"] = .string(debitId.uuidString.lowercased())
             }
             try head.append("notice.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, on: connection)
+        case .cancellation:
+            try head.append(
+                "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
+                on: connection)
         }
     }
 
@@ -83,6 +87,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         switch Outbox.Kind(rawValue: kind) {
         case .confirmation: .confirmation
         case .notice: .notice
+        case .cancellation: .cancellation
         case nil: nil
         }
     }

@@ -5,6 +5,7 @@ struct ServiceMetrics: Sendable {
     private let captured: Counter
     private let activated: Counter
     private let expired: Counter
+    private let cancelled: Counter
 
     init(registry: PrometheusCollectorRegistry) {
         func counter(_ name: String, _ help: String) -> Counter {
@@ -13,9 +14,11 @@ struct ServiceMetrics: Sendable {
         captured = counter("consents_captured", "Consents created by POST /v1/consents.")
         activated = counter("consents_activated", "Pending consents activated.")
         expired = counter("consents_expired", "Pending consents expired at the end of their activation window.")
+        cancelled = counter("consents_cancelled", "Consents cancelled, by the consumer or the merchant.")
     }
 
     func consentCaptured() { captured.increment() }
     func consentActivated() { activated.increment() }
     func consentExpired(_ count: Int = 1) { expired.increment(by: Int64(count)) }
+    func consentCancelled() { cancelled.increment() }
 }

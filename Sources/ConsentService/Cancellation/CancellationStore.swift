@@ -1,0 +1,82 @@
+import ConsentRules
+import Foundation
+import PGClient
+
+/// Cancels consents. One transaction makes the consent cancelled, withdraws every notice still queued for it,
+/// queues the cancellation confirmation and appends `consent.cancelled`, so from the commit on every validity
+/// check answers `cancelled` and no further notice goes out.
+struct CancellationStore: Sendable {
+    let pool: PGPool
+    let clock: AppClock
+    let metrics: ServiceMetrics
+
+    static let cancel = PGStatement(
+        """
+        UPDATE consents
+        SET status = 'cancelled', cancel_requested_by = $3, cancel_requested_at = $4, cancel_effective_at = $5,
+            cancel_reason = $6, retain_until = $7::date, last_event_seq = $8, last_event_hash = $9, updated_at = $5
+        WHERE merchant_id = $1 AND id = $2
+        """)
+
+    static let withdrawNotices = PGStatement(
+        """
+        UPDATE outbox SET state = 'withdrawn', last_error = 'the consent was cancelled', lease_owner = NULL,
+                          lease_until = NULL
+        WHERE merchant_id = $1 AND consent_id = $2 AND kind = 'notice' AND state = 'queued'
+        """)
+
+    /// Cancels the consent (or finds it cancelled already) and answers with it.
+    func cancel(consentId: UUID, input: CancellationInput, keyHash: [UInt8]) async throws -> JSONValue {
+        let now = clock.now()
+        let (json, cancelledNow) = try await pool.withTransaction { connection -> (JSONValue, Bool) in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .cancelConsent)
+            guard
+                var consent = try ConsentQueries.one(
+                    ConsentQueries.byIdForUpdate, [principal.merchant.merchantId, consentId], on: connection)
+            else { throw APIError.consentNotFound }
+            switch consent.effectiveStatus(at: now) {
+            case .cancelled:
+                // Repeating a cancellation answers with the one recorded.
+                return (ConsentRepresentation.json(consent, now: now), false)
+            case .completed, .expired:
+                throw APIError.invalidState(
+                    "The consent is \(consent.effectiveStatus(at: now).rawValue); only a pending or active consent can be cancelled.")
+            case .pending, .active:
+                try Self.cancel(&consent, input, actor: principal.actor, merchant: principal.merchant, now: now, on: connection)
+                return (ConsentRepresentation.json(consent, now: now), true)
+            }
+        }
+        if cancelledNow { metrics.consentCancelled() }
+        return json
+    }
+
+    static func cancel(
+        _ consent: inout ConsentRecord, _ input: CancellationInput, actor: String, merchant: MerchantContext, now: Instant,
+        on connection: PGConnection
+    ) throws {
+        let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
+        let retainUntil = Retention.retainUntil(
+            lastApprovedPayment: nil, endedOn: now.localDate(in: merchant.timeZone), months: months)
+        let requestedAt = input.requestedAt ?? now
+        let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id]).affectedRows
+        try Outbox.enqueue(.cancellation, for: consent, dueAt: now, on: connection)
+        let event = ConsentEventLog.chain(
+            "consent.cancelled",
+            data: [
+                "requestedBy": .string(input.requestedBy), "requestedAt": .string(requestedAt.rfc3339),
+                "effectiveAt": .string(now.rfc3339), "reason": input.reason.map(JSONValue.string) ?? .null,
+                "retainUntil": .string(retainUntil.iso), "noticesWithdrawn": .integer(withdrawn),
+            ],
+            actor: actor, at: now, onto: &consent)
+        try ConsentEventLog.write([event], of: consent, on: connection)
+        _ = try connection.query(cancel, [
+            consent.merchantId, consent.id, input.requestedBy, requestedAt.rfc3339, now.rfc3339, input.reason,
+            retainUntil.iso, consent.lastEventSeq, consent.lastEventHash,
+        ])
+        consent.status = .cancelled
+        consent.cancellation = .init(
+            requestedBy: input.requestedBy, requestedAt: requestedAt, effectiveAt: now, reason: input.reason)
+        consent.retainUntil = retainUntil
+        consent.updatedAt = now
+    }
+}
