@@ -119,7 +119,7 @@ struct TestMerchant: Sendable {
         let id = self.id
         return try await shared.pool.withConnection { connection in
             var counts: [String: Int] = [:]
-            for table in ["consents", "consent_events", "idempotency_keys", "outbox"] {
+            for table in ["consents", "consent_events", "idempotency_keys", "outbox", "debits", "payments"] {
                 let result = try connection.query("SELECT count(*)::int FROM \(table) WHERE merchant_id = $1", [id])
                 counts[table] = try result[0].decode(Int.self, 0)
             }

@@ -27,6 +27,9 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     ConsentController(repository: consents).addRoutes(to: v1)
     ValidityController(store: ValidityStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
     DebitController(store: DebitStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
+    PaymentController(
+        store: PaymentStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics), clock: dependencies.clock
+    ).addRoutes(to: v1)
     CancellationController(
         store: CancellationStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics),
         clock: dependencies.clock

@@ -25,6 +25,12 @@ struct CancellationStore: Sendable {
         WHERE merchant_id = $1 AND consent_id = $2 AND kind = 'notice' AND state = 'queued'
         """)
 
+    static let lastApprovedPayment = PGStatement(
+        """
+        SELECT \(microseconds("max(executed_at)")) FROM payments
+        WHERE merchant_id = $1 AND consent_id = $2 AND status = 'approved'
+        """)
+
     /// Cancels the consent (or finds it cancelled already) and answers with it.
     func cancel(consentId: UUID, input: CancellationInput, keyHash: [UInt8]) async throws -> JSONValue {
         let now = clock.now()
@@ -55,8 +61,10 @@ struct CancellationStore: Sendable {
         on connection: PGConnection
     ) throws {
         let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
+        let lastPaid = try connection.query(lastApprovedPayment, [consent.merchantId, consent.id])[0]
+            .decode(Int64?.self, 0).map { Instant(microsecondsSinceEpoch: $0).localDate(in: merchant.timeZone) }
         let retainUntil = Retention.retainUntil(
-            lastApprovedPayment: nil, endedOn: now.localDate(in: merchant.timeZone), months: months)
+            lastApprovedPayment: lastPaid, endedOn: now.localDate(in: merchant.timeZone), months: months)
         let requestedAt = input.requestedAt ?? now
         let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id]).affectedRows
         try Outbox.enqueue(.cancellation, for: consent, dueAt: now, on: connection)

@@ -6,6 +6,7 @@ struct ServiceMetrics: Sendable {
     private let activated: Counter
     private let expired: Counter
     private let cancelled: Counter
+    private let paidAfterCancellation: Counter
 
     init(registry: PrometheusCollectorRegistry) {
         func counter(_ name: String, _ help: String) -> Counter {
@@ -15,10 +16,13 @@ struct ServiceMetrics: Sendable {
         activated = counter("consents_activated", "Pending consents activated.")
         expired = counter("consents_expired", "Pending consents expired at the end of their activation window.")
         cancelled = counter("consents_cancelled", "Consents cancelled, by the consumer or the merchant.")
+        paidAfterCancellation = counter(
+            "payments_after_cancellation", "Payments reported on a consent already cancelled: debits that should not have happened.")
     }
 
     func consentCaptured() { captured.increment() }
     func consentActivated() { activated.increment() }
     func consentExpired(_ count: Int = 1) { expired.increment(by: Int64(count)) }
     func consentCancelled() { cancelled.increment() }
+    func paymentAfterCancellation() { paidAfterCancellation.increment() }
 }
