@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Notifier
 import PGClient
 import Prometheus
 import Synchronization
@@ -18,6 +19,13 @@ enum TestEnvironment {
         let pool: PGPool
         let migrator: PGMigrator
         let calendars: CalendarRegistry
+        let templates: MessageTemplates
+    }
+
+    static let publicURL = "https://consents.example"
+
+    static func templates() async throws -> MessageTemplates {
+        try await MessageTemplates.load(directory: packageRoot + "/templates")
     }
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -34,7 +42,7 @@ enum TestEnvironment {
         let migrator = PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations"))
         _ = try await migrator.migrate(pool)
         let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
-        return Shared(pool: pool, migrator: migrator, calendars: calendars)
+        return Shared(pool: pool, migrator: migrator, calendars: calendars, templates: try await templates())
     }
 
     /// A database of the test's own, for tests whose workers act on every merchant's rows (the notifier, the
@@ -46,7 +54,7 @@ enum TestEnvironment {
             let pool = PGPool(conninfo: url, size: 4, acquireTimeout: .seconds(60), logger: logger)
             let shared = Shared(
                 pool: pool, migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
-                calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"))
+                calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"), templates: try await templates())
             do {
                 let result = try await body(shared, url)
                 await pool.close()
@@ -106,7 +114,7 @@ struct TestMerchant: Sendable {
     var dependencies: AppDependencies {
         AppDependencies(
             pool: shared.pool, migrator: shared.migrator, calendars: shared.calendars, clock: clock.appClock,
-            registry: registry)
+            registry: registry, templates: shared.templates, publicURL: TestEnvironment.publicURL)
     }
 
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {

@@ -38,6 +38,20 @@ public enum CancelToken {
         return Subject(merchantId: merchantId, consentId: consentId)
     }
 
+    /// The merchant a token claims to belong to, read without checking it, only to find the key to verify it with.
+    public static func claimedMerchantId(_ token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count <= 200, let payload = Base64URL.decode(parts[0]), payload.count > 16
+        else { return nil }
+        // Merchant ids are short ASCII identifiers; anything else is an altered token, not worth a lookup.
+        let id = payload.dropFirst(16)
+        guard id.count <= 64, id.allSatisfy({ byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+        }) else { return nil }
+        return String(decoding: id, as: UTF8.self)
+    }
+
     private static func payload(of subject: Subject) -> [UInt8] {
         let id = subject.consentId.uuid
         return [

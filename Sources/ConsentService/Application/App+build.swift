@@ -1,6 +1,7 @@
 import ConsentRules
 import Hummingbird
 import Logging
+import Notifier
 import PGClient
 import Prometheus
 import ServiceLifecycle
@@ -12,6 +13,10 @@ struct AppDependencies: Sendable {
     let calendars: CalendarRegistry
     let clock: AppClock
     let registry: PrometheusCollectorRegistry
+    /// The consumer pages' templates (the emails' library).
+    let templates: MessageTemplates
+    /// Where consumers reach the service, for the cancel page's own links.
+    let publicURL: String
 }
 
 func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
@@ -30,10 +35,12 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     PaymentController(
         store: PaymentStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics), clock: dependencies.clock
     ).addRoutes(to: v1)
-    CancellationController(
-        store: CancellationStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics),
-        clock: dependencies.clock
-    ).addRoutes(to: v1)
+    let cancellations = CancellationStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics)
+    CancellationController(store: cancellations, clock: dependencies.clock).addRoutes(to: v1)
+    CancelPageController(
+        pool: dependencies.pool, store: cancellations, templates: dependencies.templates,
+        publicURL: dependencies.publicURL
+    ).addRoutes(to: router)
     return router
 }
 

@@ -48,7 +48,9 @@ struct CancellationStore: Sendable {
                 throw APIError.invalidState(
                     "The consent is \(consent.effectiveStatus(at: now).rawValue); only a pending or active consent can be cancelled.")
             case .pending, .active:
-                try Self.cancel(&consent, input, actor: principal.actor, merchant: principal.merchant, now: now, on: connection)
+                try Self.cancel(
+                    &consent, input, actor: principal.actor, timeZone: principal.merchant.timeZone, now: now,
+                    on: connection)
                 return (ConsentRepresentation.json(consent, now: now), true)
             }
         }
@@ -56,15 +58,37 @@ struct CancellationStore: Sendable {
         return json
     }
 
+    /// The consumer's own cancellation from the link in an email: the token was verified by the caller.
+    func cancelFromLink(_ subject: CancelToken.Subject, timeZone: TimeZone) async throws -> ConsentRecord? {
+        let now = clock.now()
+        let (consent, cancelledNow) = try await pool.withTransaction { connection -> (ConsentRecord?, Bool) in
+            guard
+                var consent = try ConsentQueries.one(
+                    ConsentQueries.byIdForUpdate, [subject.merchantId, subject.consentId], on: connection)
+            else { return (nil, false) }
+            switch consent.effectiveStatus(at: now) {
+            case .pending, .active:
+                try Self.cancel(
+                    &consent, CancellationInput(requestedBy: "consumer", reason: nil, requestedAt: nil),
+                    actor: "consumer:cancel-link", timeZone: timeZone, now: now, on: connection)
+                return (consent, true)
+            case .cancelled, .completed, .expired:
+                return (consent, false)
+            }
+        }
+        if cancelledNow { metrics.consentCancelled() }
+        return consent
+    }
+
     static func cancel(
-        _ consent: inout ConsentRecord, _ input: CancellationInput, actor: String, merchant: MerchantContext, now: Instant,
+        _ consent: inout ConsentRecord, _ input: CancellationInput, actor: String, timeZone: TimeZone, now: Instant,
         on connection: PGConnection
     ) throws {
         let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
         let lastPaid = try connection.query(lastApprovedPayment, [consent.merchantId, consent.id])[0]
-            .decode(Int64?.self, 0).map { Instant(microsecondsSinceEpoch: $0).localDate(in: merchant.timeZone) }
+            .decode(Int64?.self, 0).map { Instant(microsecondsSinceEpoch: $0).localDate(in: timeZone) }
         let retainUntil = Retention.retainUntil(
-            lastApprovedPayment: lastPaid, endedOn: now.localDate(in: merchant.timeZone), months: months)
+            lastApprovedPayment: lastPaid, endedOn: now.localDate(in: timeZone), months: months)
         let requestedAt = input.requestedAt ?? now
         let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id]).affectedRows
         try Outbox.enqueue(.cancellation, for: consent, dueAt: now, on: connection)

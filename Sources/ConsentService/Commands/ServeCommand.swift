@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import Metrics
+import Notifier
 import PGClient
 import Prometheus
 import ServiceLifecycle
@@ -40,10 +41,13 @@ struct ServeCommand: AsyncParsableCommand {
                         configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
                         metrics: NotifierMetrics(registry: registry), logger: logger))
             }
+            let templates = try await MessageTemplates.load(
+                directory: ResourceLocator.directory(named: "templates", override: configuration.notifier.templatesDirectory))
             let app = buildApplication(
                 configuration,
                 dependencies: AppDependencies(
-                    pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry),
+                    pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
+                    templates: templates, publicURL: configuration.notifier.publicURL),
                 background: background, logger: logger)
             try await app.runService()
         } catch {

@@ -63,8 +63,30 @@ public struct MessageTemplates: Sendable {
         return RenderedContent(subject: subject, text: part("text"), html: part("html"))
     }
 
+    /// A consumer page in the consumer's language (or the fallbacks), with `page` facts beside the message facts
+    /// (`page.csrf`, `page.status`). Nil facts (a link naming no consent) render only what needs none.
+    public func renderPage(_ kind: PageKind, language tag: String, facts: MessageFacts?, page: [String: String] = [:])
+        -> String
+    {
+        var context = facts?.templateContext ?? [:]
+        context["page"] = page
+        return library.render(context, withTemplate: "\(language(for: tag))/\(kind.rawValue).html") ?? ""
+    }
+
     private func check() throws {
         for language in languages.sorted() {
+            for page in PageKind.allCases where library.getTemplate(named: "\(language)/\(page.rawValue).html") == nil {
+                throw TemplateError(message: "template \(language)/\(page.rawValue).html.mustache is missing")
+            }
+            let sample = try SampleFacts.make()
+            for page in [PageKind.cancel, .cancelled, .ended]
+            where !renderPage(page, language: language, facts: sample, page: ["csrf": "sample-csrf"]).contains(sample.merchantName) {
+                throw TemplateError(message: "\(language)/\(page.rawValue).html does not name the merchant")
+            }
+            let form = renderPage(.cancel, language: language, facts: sample, page: ["csrf": "sample-csrf"])
+            guard form.contains("sample-csrf"), form.contains(sample.cancelURL) else {
+                throw TemplateError(message: "\(language)/\(PageKind.cancel.rawValue).html has no form posting to the cancel link")
+            }
             for name in MessageKind.allCases.flatMap({ kind in Self.parts.map { "\(kind.rawValue).\($0)" } }) + Self.partials
             where library.getTemplate(named: "\(language)/\(name)") == nil {
                 throw TemplateError(message: "template \(language)/\(name).mustache is missing")
