@@ -36,6 +36,8 @@ def main():
     for name, run in runs.items():
         ratio = run["rate"] / anchor["rate"]
         print(f"{name:<10}{run['rate']:>10.0f}{run['p50']:>9.2f}{run['p99']:>9.2f}{run['errors']:>8}{ratio:>20.3f}")
+    if "validity" in runs and runs.get("pgbench", {}).get("rate"):
+        print(f"validity / pgbench of the same lookup: {runs['validity']['rate'] / runs['pgbench']['rate']:.3f}")
     failed = [name for name, run in runs.items() if run["errors"]]
     if failed:
         sys.exit(f"requests failed in: {', '.join(failed)}")

@@ -1,0 +1,13 @@
+-- GET /v1/consents/{id}/validity for a fixed debit, over ids read from the file named by IDS_FILE, picked at random.
+package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
+require "common"
+expected_status = 200
+
+local ids = {}
+for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
+local key = os.getenv("API_KEY")
+
+request = function()
+  return wrk.format("GET", "/v1/consents/" .. ids[math.random(#ids)] .. "/validity?amount=10.23&currency=EUR&date=2026-12-15",
+    {["Authorization"] = "Bearer " .. key})
+end

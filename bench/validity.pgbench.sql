@@ -1,0 +1,20 @@
+-- The validity check's lookup as the service runs it (Sources/ConsentService/Billing/ValidityQueries.swift):
+-- the key's principal, one consent by id, its policy's notice period and the matching sent notice.
+\set n random(1, :count)
+WITH principal AS (
+    SELECT k.key_id, k.role, m.merchant_id, m.country, m.timezone,
+           p.version, p.confirmation_business_days, p.notice_days, p.retention_months, p.activation_window_seconds
+    FROM api_keys k
+    JOIN merchants m ON m.merchant_id = k.merchant_id
+    JOIN LATERAL (
+        SELECT * FROM merchant_policies mp WHERE mp.merchant_id = k.merchant_id ORDER BY mp.version DESC LIMIT 1
+    ) p ON true
+    WHERE k.key_hash = decode(:keyhash, 'hex') AND k.revoked_at IS NULL
+)
+SELECT principal.*, c.*, p.notice_days,
+       (SELECT min(d.notice_sent_at) FROM debits d
+        WHERE d.merchant_id = c.merchant_id AND d.consent_id = c.id AND d.debit_date = '2026-12-15'
+          AND d.amount_minor = 1023 AND d.currency = 'EUR' AND d.notice_sent_at IS NOT NULL)
+FROM principal
+LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND c.id = md5('bench-' || :n)::uuid
+LEFT JOIN merchant_policies p ON p.merchant_id = c.merchant_id AND p.version = c.policy_version;
