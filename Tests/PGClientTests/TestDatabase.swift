@@ -46,10 +46,11 @@ enum TestDatabase {
         return logger
     }()
 
-    /// Runs `body` with a fresh pool and closes the pool afterwards, whatever happens.
+    /// Runs `body` with a fresh pool and closes the pool afterwards, whatever happens. Leases may wait long while
+    /// every suite runs at once on two cores, so the default acquire timeout only catches a hang.
     static func withPool<T>(
         size: Int = 2,
-        acquireTimeout: Duration = .seconds(10),
+        acquireTimeout: Duration = .seconds(60),
         conninfo: String? = nil,
         logger: Logger = TestDatabase.logger,
         _ body: (PGPool) async throws -> T
