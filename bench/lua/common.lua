@@ -18,3 +18,10 @@ done = function(summary, latency, requests)
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     wrong, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
+
+-- The ids in the file named by IDS_FILE, one a line, for scripts that pick one at random per request.
+load_ids = function()
+  local ids = {}
+  for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
+  return ids
+end

@@ -3,8 +3,7 @@ package.path = os.getenv("BENCH_LUA") .. "/?.lua;" .. package.path
 require "common"
 expected_status = 200
 
-local ids = {}
-for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
+local ids = load_ids()
 local key = os.getenv("API_KEY")
 
 request = function()

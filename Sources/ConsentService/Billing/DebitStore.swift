@@ -21,12 +21,9 @@ struct DebitStore: Sendable {
     func announce(consentId: UUID, debit: DebitRequest, keyHash: [UInt8]) async throws -> JSONValue {
         let now = clock.now()
         return try await pool.withTransaction { connection in
-            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .announceDebit)
+            let (principal, consent) = try ConsentQueries.lockForChange(
+                consentId: consentId, keyHash: keyHash, permission: .announceDebit, on: connection)
             let merchant = principal.merchant
-            guard
-                let consent = try ConsentQueries.one(
-                    ConsentQueries.byIdForUpdate, [merchant.merchantId, consentId], on: connection)
-            else { throw APIError.consentNotFound }
             let status = consent.effectiveStatus(at: now)
             guard ![.cancelled, .completed, .expired].contains(status) else {
                 throw APIError.invalidState("The consent is \(status.rawValue); no debit can be announced on it.")

@@ -42,12 +42,9 @@ struct PaymentStore: Sendable {
     func record(consentId: UUID, input: PaymentInput, keyHash: [UInt8]) async throws -> Outcome {
         let now = clock.now()
         let outcome = try await pool.withTransaction { connection -> Outcome in
-            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .recordPayment)
+            var (principal, consent) = try ConsentQueries.lockForChange(
+                consentId: consentId, keyHash: keyHash, permission: .recordPayment, on: connection)
             let merchant = principal.merchant
-            guard
-                var consent = try ConsentQueries.one(
-                    ConsentQueries.byIdForUpdate, [merchant.merchantId, consentId], on: connection)
-            else { throw APIError.consentNotFound }
             let stored = try connection.query(Self.existing, [merchant.merchantId, input.paymentId])
             if stored.rowCount == 1 {
                 let row = stored[0]

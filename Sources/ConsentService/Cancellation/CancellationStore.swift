@@ -35,11 +35,8 @@ struct CancellationStore: Sendable {
     func cancel(consentId: UUID, input: CancellationInput, keyHash: [UInt8]) async throws -> JSONValue {
         let now = clock.now()
         let (json, cancelledNow) = try await pool.withTransaction { connection -> (JSONValue, Bool) in
-            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .cancelConsent)
-            guard
-                var consent = try ConsentQueries.one(
-                    ConsentQueries.byIdForUpdate, [principal.merchant.merchantId, consentId], on: connection)
-            else { throw APIError.consentNotFound }
+            var (principal, consent) = try ConsentQueries.lockForChange(
+                consentId: consentId, keyHash: keyHash, permission: .cancelConsent, on: connection)
             switch consent.effectiveStatus(at: now) {
             case .cancelled:
                 // Repeating a cancellation answers with the one recorded.

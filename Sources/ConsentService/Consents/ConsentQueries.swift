@@ -1,3 +1,4 @@
+import Foundation
 import PGClient
 
 /// The statements the consent routes run, all scoped by merchant.
@@ -61,5 +62,17 @@ enum ConsentQueries {
     {
         let result = try connection.query(statement, binds)
         return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0])
+    }
+
+    /// The caller's principal, checked for `permission`, and its merchant's consent, locked until the transaction
+    /// ends: the start of every change to a consent.
+    static func lockForChange(
+        consentId: UUID, keyHash: [UInt8], permission: Permission, on connection: PGConnection
+    ) throws -> (Principal, ConsentRecord) {
+        let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: permission)
+        guard let consent = try one(byIdForUpdate, [principal.merchant.merchantId, consentId], on: connection) else {
+            throw APIError.consentNotFound
+        }
+        return (principal, consent)
     }
 }

@@ -59,12 +59,8 @@ struct PostgresConsentRepository: ConsentRepository {
     func activate(_ request: ActivationRequest) async throws -> JSONValue {
         let now = clock.now()
         let outcome = try await pool.withTransaction { connection -> ActivationOutcome in
-            let principal = try Authenticator.principal(
-                keyHash: request.keyHash, on: connection, permission: .activateConsent)
-            guard
-                var consent = try ConsentQueries.one(
-                    ConsentQueries.byIdForUpdate, [principal.merchant.merchantId, request.consentId], on: connection)
-            else { throw APIError.consentNotFound }
+            var (principal, consent) = try ConsentQueries.lockForChange(
+                consentId: request.consentId, keyHash: request.keyHash, permission: .activateConsent, on: connection)
             switch consent.status {
             case .active where consent.draft.recurrenceId == request.recurrenceId:
                 return .alreadyActive(ConsentRepresentation.json(consent, now: now))
