@@ -11,7 +11,7 @@ import Synchronization
 public final class PGListener: Sendable {
     private let onWake: @Sendable () -> Void
     private let stopped = Mutex(false)
-    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let finished = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let threadEnded = Mutex(false)
 
     /// Starts listening at once; call ``stop()`` to end the thread and the session.
@@ -24,12 +24,13 @@ public final class PGListener: Sendable {
         thread.start()
     }
 
-    /// Ends the listening session and returns once its thread has finished (within about a quarter second).
+    /// Ends the listening session and returns once its thread has finished (within about a quarter second). Any
+    /// number of callers may wait for that.
     public func stop() async {
         stopped.withLock { $0 = true }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let alreadyEnded = threadEnded.withLock { ended in
-                if !ended { finished.withLock { $0 = waiter } }
+                if !ended { finished.withLock { $0.append(waiter) } }
                 return ended
             }
             if alreadyEnded { waiter.resume() }
@@ -60,13 +61,13 @@ public final class PGListener: Sendable {
                 backoff = min(backoff * 2, 5)
             }
         }
-        let waiter = threadEnded.withLock { ended -> CheckedContinuation<Void, Never>? in
+        let waiters = threadEnded.withLock { ended -> [CheckedContinuation<Void, Never>] in
             ended = true
-            return finished.withLock { waiter in
-                defer { waiter = nil }
-                return waiter
+            return finished.withLock { waiters in
+                defer { waiters.removeAll() }
+                return waiters
             }
         }
-        waiter?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 }
