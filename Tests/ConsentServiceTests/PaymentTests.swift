@@ -88,6 +88,8 @@ import Testing
                 (Self.payment("p").setting("currency", "USD"), ["currency"]),
                 (Self.payment("p").setting("amount", "0"), ["amount"]),
                 (Self.payment("p").setting("amount", 10), ["amount"]),
+                (Self.payment("p").setting("amount", .null), ["amount"]),
+                (Self.payment("p").setting("currency", nil), ["currency"]),
                 (Self.payment("p").setting("executedAt", "2030-01-01T00:00:00Z"), ["executedAt"]),
                 (Self.payment("p").setting("status", "pending"), ["status"]),
                 (Self.payment("p").setting("final", "yes"), ["final"]),

@@ -28,11 +28,9 @@ struct PaymentInput: Sendable {
             let (parsed, problems) = AmountField.parse(amount: amount, currency: currency)
             money = parsed
             errors += problems
-        } else if amount == nil, object["amount"] == nil {
-            errors.append(FieldError(field: "amount", message: "is required"))
         }
-        if currency == nil, object["currency"] == nil {
-            errors.append(FieldError(field: "currency", message: "is required"))
+        for (name, value) in [("amount", object["amount"]), ("currency", object["currency"])] where Self.isAbsent(value) {
+            errors.append(FieldError(field: name, message: "is required"))
         }
         var executedAt: Instant?
         if case .string(let text)? = object["executedAt"], let instant = Instant(rfc3339: text), instant <= now {
@@ -58,6 +56,13 @@ struct PaymentInput: Sendable {
         return PaymentInput(
             paymentId: paymentId, amount: money, executedAt: executedAt, approved: approved, final: final,
             requestHash: Digest.sha256Hex(body.serialized()))
+    }
+
+    private static func isAbsent(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: true
+        default: false
+        }
     }
 
     /// A string member, or nil (with an error when it is present but not a string).
