@@ -5,6 +5,8 @@ import PGClient
 public enum OutboxComposition: Sendable {
     /// Send these bytes; `evidence` is kept with the message once the server accepts it.
     case send(OutgoingMessage, evidence: MessageEvidence)
+    /// Post this webhook; `evidence` is kept once the endpoint answers 2xx.
+    case post(WebhookPost, evidence: MessageEvidence)
     /// Do not send, now or later (the consent was cancelled or deleted meanwhile).
     case withdraw(reason: String)
 }
@@ -43,4 +45,10 @@ public protocol OutboxMessageHandler: Sendable {
     func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws
     /// Called after the attempt's outcome was committed (or found superseded), for metrics and logs.
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult)
+    /// How long messages of this kind keep being retried after they were queued; nil for the worker's setting.
+    func giveUpAfterSeconds(forKind kind: String) -> Int64?
+}
+
+extension OutboxMessageHandler {
+    public func giveUpAfterSeconds(forKind kind: String) -> Int64? { nil }
 }

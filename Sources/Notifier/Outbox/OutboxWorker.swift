@@ -25,6 +25,7 @@ public struct OutboxWorker: Service {
 
     let queue: OutboxQueue
     let transport: any MessageTransport
+    let webhooks: WebhookTransport
     let handler: any OutboxMessageHandler
     let settings: Settings
     let wakeSignal: WakeSignal
@@ -32,11 +33,13 @@ public struct OutboxWorker: Service {
     let logger: Logger
 
     public init(
-        queue: OutboxQueue, transport: any MessageTransport, handler: any OutboxMessageHandler, settings: Settings,
-        wakeSignal: WakeSignal, clock: @escaping @Sendable () -> Instant, logger: Logger
+        queue: OutboxQueue, transport: any MessageTransport, webhooks: WebhookTransport = WebhookTransport(),
+        handler: any OutboxMessageHandler, settings: Settings, wakeSignal: WakeSignal,
+        clock: @escaping @Sendable () -> Instant, logger: Logger
     ) {
         self.queue = queue
         self.transport = transport
+        self.webhooks = webhooks
         self.handler = handler
         self.settings = settings
         self.wakeSignal = wakeSignal
@@ -120,15 +123,41 @@ public struct OutboxWorker: Service {
             case .transientFailure(let reply, let reason):
                 return await retryOrFail(message, reason: reason, reply: reply)
             }
+        case .post(let post, let evidence):
+            switch await webhooks.deliver(post) {
+            case .delivered(let status):
+                let delivery = OutboxQueue.Delivery(
+                    sentAt: clock(), serverReply: "HTTP \(status)",
+                    messageId: post.headers.first { $0.0 == "webhook-id" }?.1 ?? message.id.uuidString.lowercased(),
+                    recipient: evidence.recipient, subject: evidence.subject, language: evidence.language,
+                    bodySHA256: ConsentRules.Digest.sha256Hex(post.body))
+                return await record(message, .sent) {
+                    try await queue.markSent(message, delivery) { connection in
+                        try handler.recordSent(message, delivery, on: connection)
+                    }
+                }
+            case .retry(let status, let reason, let retryAfter):
+                return await retryOrFail(
+                    message, reason: reason, reply: status.map { "HTTP \($0)" }, notBeforeSeconds: retryAfter)
+            case .gone:
+                return await fail(message, reason: "the endpoint answered 410 Gone", reply: "HTTP 410")
+            case .refused(let reason):
+                return await fail(message, reason: reason, reply: nil)
+            }
         }
     }
 
-    private func retryOrFail(_ message: ClaimedMessage, reason: String, reply: String?) async -> OutboxAttemptResult {
+    /// `notBeforeSeconds`: the other side's own `Retry-After`, which a retry never comes earlier than.
+    private func retryOrFail(_ message: ClaimedMessage, reason: String, reply: String?, notBeforeSeconds: Int64? = nil)
+        async -> OutboxAttemptResult
+    {
         let now = clock()
-        if now >= message.queuedAt.adding(seconds: settings.giveUpAfterSeconds) {
+        let giveUpAfter = handler.giveUpAfterSeconds(forKind: message.kind) ?? settings.giveUpAfterSeconds
+        if now >= message.queuedAt.adding(seconds: giveUpAfter) {
             return await fail(message, reason: "gave up after \(message.attempts) attempts: \(reason)", reply: reply)
         }
-        let due = RetryPolicy.nextAttempt(after: message.attempts, now: now)
+        let backoff = RetryPolicy.nextAttempt(after: message.attempts, now: now)
+        let due = notBeforeSeconds.map { max(backoff, now.adding(seconds: $0)) } ?? backoff
         logger.info(
             "message delivery failed; will retry",
             metadata: ["outbox.id": "\(message.id)", "attempts": "\(message.attempts)", "reason": "\(reason)"])

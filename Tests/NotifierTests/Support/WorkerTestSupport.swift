@@ -129,3 +129,35 @@ struct WorkerTestDatabase {
         }
     }
 }
+
+/// Posts each outbox row of kind `test` as a signed webhook to `url`; gives up after two hours, as webhooks do.
+final class TestWebhookHandler: OutboxMessageHandler {
+    let url: String
+    private let recorded = Mutex<(failed: [UUID], results: [OutboxAttemptResult])>(([], []))
+
+    init(url: String) { self.url = url }
+
+    var failed: [UUID] { recorded.withLock { $0.failed } }
+
+    func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
+        let body = Array(#"{"type":"consent.cancelled","id":"\#(message.id.uuidString.lowercased())"}"#.utf8)
+        let headers = WebhookSignature.headers(
+            id: "msg_\(message.id.uuidString.lowercased())", timestamp: attemptAt.microsecondsSinceEpoch / 1_000_000,
+            body: body, key: Array("0123456789abcdef0123456789abcdef".utf8))
+        return .post(
+            WebhookPost(url: url, body: body, headers: headers),
+            evidence: MessageEvidence(recipient: url, subject: "consent.cancelled", language: ""))
+    }
+
+    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
+
+    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
+        recorded.withLock { $0.failed.append(message.id) }
+    }
+
+    func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult) {
+        recorded.withLock { $0.results.append(result) }
+    }
+
+    func giveUpAfterSeconds(forKind kind: String) -> Int64? { 2 * 3600 }
+}
