@@ -96,15 +96,8 @@ struct CancelPageController {
     func page(
         _ kind: PageKind, _ subject: MessageSubject, link: Link, extra: [String: String] = [:]
     ) -> Response {
-        let consent = subject.consent
-        let draft = consent.draft
-        let facts = MessageFacts(
-            merchantName: subject.merchant.name, supportEmail: subject.merchant.supportEmail,
-            consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
-            merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
-            communicationAddress: draft.communication.address, cancelURL: "\(publicURL)/cancel/\(link.token)",
-            cancellationEffectiveAt: consent.cancellation?.effectiveAt)
-        return page(kind, language: draft.consumer.language, facts: facts, status: .ok, extra: extra)
+        let facts = subject.facts(cancelURL: "\(publicURL)/cancel/\(link.token)")
+        return page(kind, language: subject.consent.draft.consumer.language, facts: facts, status: .ok, extra: extra)
     }
 
     func page(

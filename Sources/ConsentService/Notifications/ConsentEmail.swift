@@ -18,12 +18,7 @@ struct ConsentEmail {
         let consent = subject.consent
         let draft = consent.draft
         let cancelURL = subject.cancelURL(publicURL: publicURL)
-        let facts = MessageFacts(
-            merchantName: subject.merchant.name, supportEmail: subject.merchant.supportEmail,
-            consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
-            merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
-            communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
-            cancellationEffectiveAt: consent.cancellation?.effectiveAt)
+        let facts = subject.facts(cancelURL: cancelURL, debit: debit)
         let language = templates.language(for: draft.consumer.language)
         let content = templates.render(kind, language: language, facts: facts)
         let messageId = "\(outboxId.uuidString.lowercased())@\(sender.domain)"

@@ -1,6 +1,7 @@
 import ConsentRules
 import Crypto
 import Foundation
+import Notifier
 import PGClient
 
 /// What a message is about: the consent and its merchant, read in one statement when a message is composed.
@@ -40,5 +41,16 @@ struct MessageSubject: Sendable {
         let token = CancelToken.issue(
             for: .init(merchantId: consent.merchantId, consentId: consent.id), key: SymmetricKey(data: merchant.cancelTokenKey))
         return publicURL + "/cancel/" + token
+    }
+
+    /// What a message or a consumer page shows about this consent, with its cancel link.
+    func facts(cancelURL: String, debit: MessageFacts.Debit? = nil) -> MessageFacts {
+        let draft = consent.draft
+        return MessageFacts(
+            merchantName: merchant.name, supportEmail: merchant.supportEmail,
+            consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
+            merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
+            communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
+            cancellationEffectiveAt: consent.cancellation?.effectiveAt)
     }
 }
