@@ -89,6 +89,8 @@ struct TestMerchant: Sendable {
     let clock: TestClock
     let shared: TestEnvironment.Shared
     let registry = PrometheusCollectorRegistry()
+    /// Webhook endpoints may be registered on loopback (the test receiver's address).
+    var allowPrivateWebhookDestinations = false
 
     static let start = Instant(rfc3339: "2026-11-21T12:00:00Z")!
 
@@ -111,10 +113,18 @@ struct TestMerchant: Sendable {
         return TestMerchant(id: id, keys: keys, clock: TestClock(start), shared: shared)
     }
 
+    /// This merchant, with the operator's WEBHOOK_ALLOW_PRIVATE_DESTINATIONS=true.
+    func allowingPrivateWebhooks() -> TestMerchant {
+        var merchant = self
+        merchant.allowPrivateWebhookDestinations = true
+        return merchant
+    }
+
     var dependencies: AppDependencies {
         AppDependencies(
             pool: shared.pool, migrator: shared.migrator, calendars: shared.calendars, clock: clock.appClock,
-            registry: registry, templates: shared.templates, publicURL: TestEnvironment.publicURL)
+            registry: registry, templates: shared.templates, publicURL: TestEnvironment.publicURL,
+            allowPrivateWebhookDestinations: allowPrivateWebhookDestinations)
     }
 
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
@@ -127,7 +137,7 @@ struct TestMerchant: Sendable {
         let id = self.id
         return try await shared.pool.withConnection { connection in
             var counts: [String: Int] = [:]
-            for table in ["consents", "consent_events", "idempotency_keys", "outbox", "debits", "payments"] {
+            for table in ["consents", "consent_events", "idempotency_keys", "outbox", "debits", "payments", "webhook_endpoints"] {
                 let result = try connection.query("SELECT count(*)::int FROM \(table) WHERE merchant_id = $1", [id])
                 counts[table] = try result[0].decode(Int.self, 0)
             }

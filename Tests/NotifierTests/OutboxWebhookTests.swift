@@ -48,6 +48,7 @@ struct OutboxWebhookTests {
                 #expect(third.state == "failed")
                 #expect(third.serverReply == "HTTP 410")
                 #expect(handler.failed == [ids[2]])
+                #expect(handler.gone == [ids[2]])
 
                 clock.advance(seconds: 40)
                 #expect(try await worker.drainOneBatch() == 1)
@@ -72,6 +73,8 @@ struct OutboxWebhookTests {
                 let row = try await database.row(ids[0])
                 #expect(row.state == "failed")
                 #expect(row.lastError?.hasPrefix("gave up after 1 attempts") == true)
+                #expect(handler.failed == ids)
+                #expect(handler.gone.isEmpty)
             }
         }
     }

@@ -17,6 +17,8 @@ struct AppDependencies: Sendable {
     let templates: MessageTemplates
     /// Where consumers reach the service, for the cancel page's own links.
     let publicURL: String
+    /// Webhook endpoints may be registered at non-public addresses (WEBHOOK_ALLOW_PRIVATE_DESTINATIONS).
+    var allowPrivateWebhookDestinations = false
 }
 
 func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
@@ -41,6 +43,12 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         pool: dependencies.pool, store: cancellations, templates: dependencies.templates,
         publicURL: dependencies.publicURL
     ).addRoutes(to: router)
+    WebhookController(
+        endpoints: WebhookEndpointStore(
+            pool: dependencies.pool, clock: dependencies.clock,
+            allowPrivateDestinations: dependencies.allowPrivateWebhookDestinations),
+        deliveries: WebhookDeliveryStore(pool: dependencies.pool)
+    ).addRoutes(to: v1)
     return router
 }
 

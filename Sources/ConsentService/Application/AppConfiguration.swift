@@ -52,6 +52,15 @@ struct EnvironmentReader {
         return value
     }
 
+    func boolean(_ name: String) throws -> Bool? {
+        switch value(name)?.lowercased() {
+        case nil: return nil
+        case "true"?, "1"?, "yes"?: return true
+        case "false"?, "0"?, "no"?: return false
+        default: throw ConfigurationError(message: "\(name) must be true or false")
+        }
+    }
+
     func integer(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {

@@ -11,6 +11,9 @@ struct NotifierConfiguration: Sendable {
     var worker = OutboxWorker.Settings()
     var leaseSeconds: Int64 = 300
     var overdueCheckInterval = Duration.seconds(60)
+    /// Webhook endpoints may be (and lead to) private, loopback or other non-public addresses. Off by default:
+    /// a merchant's URL must not reach into the operator's own network.
+    var allowPrivateWebhookDestinations = false
 
     static let securityNames: [String: SMTPConfiguration.Security] = [
         "starttls": .startTLSRequired, "tls": .implicitTLS, "plaintext-loopback": .plaintextOnLoopback,
@@ -51,13 +54,16 @@ struct NotifierConfiguration: Sendable {
         configuration.worker.concurrency = connections
         configuration.worker.batchSize = try reader.integer("NOTIFIER_BATCH_SIZE", 1...1000) ?? connections * 8
         configuration.worker.pollInterval = .seconds(try reader.integer("NOTIFIER_POLL_SECONDS", 1...3600) ?? 5)
-        // A message is only started while a whole delivery (bounded by the total timeout, since the worker never
-        // runs more sends than there are connections) and its recording still fit in the lease.
-        configuration.worker.sendBudgetSeconds = Int64(totalTimeout + 5)
-        let minimumLease = totalTimeout + 10
+        // A message is only started while a whole delivery (bounded by the SMTP total timeout, since the worker
+        // never runs more sends than there are connections, or by the webhook timeout) and its recording still
+        // fit in the lease.
+        let longestDelivery = max(totalTimeout, Int(WebhookTransport().timeout.components.seconds))
+        configuration.worker.sendBudgetSeconds = Int64(longestDelivery + 5)
+        let minimumLease = longestDelivery + 10
         configuration.leaseSeconds = Int64(
             try reader.integer("NOTIFIER_LEASE_SECONDS", minimumLease...86400) ?? max(300, minimumLease))
         configuration.overdueCheckInterval = .seconds(try reader.integer("OVERDUE_CHECK_SECONDS", 1...86400) ?? 60)
+        configuration.allowPrivateWebhookDestinations = try reader.boolean("WEBHOOK_ALLOW_PRIVATE_DESTINATIONS") ?? false
         return configuration
     }
 }

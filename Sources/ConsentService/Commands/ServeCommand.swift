@@ -47,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration,
                 dependencies: AppDependencies(
                     pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
-                    templates: templates, publicURL: configuration.notifier.publicURL),
+                    templates: templates, publicURL: configuration.notifier.publicURL,
+                    allowPrivateWebhookDestinations: configuration.notifier.allowPrivateWebhookDestinations),
                 background: background, logger: logger)
             try await app.runService()
         } catch {

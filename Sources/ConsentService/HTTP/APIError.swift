@@ -21,6 +21,7 @@ struct APIError: HTTPResponseError {
         static let duplicateRecurrenceId = Code(rawValue: "duplicate_recurrence_id")
         static let invalidState = Code(rawValue: "invalid_state")
         static let paymentIdReused = Code(rawValue: "payment_id_reused")
+        static let tooManyEndpoints = Code(rawValue: "too_many_endpoints")
         static let serviceUnavailable = Code(rawValue: "service_unavailable")
         static let internalError = Code(rawValue: "internal_error")
     }

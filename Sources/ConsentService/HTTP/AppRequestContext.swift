@@ -20,7 +20,10 @@ enum RequestLimits {
 extension AppRequestContext {
     /// The `{id}` of a consent route. A malformed id names no consent: it is answered like an unknown one,
     /// after authentication.
-    var consentId: UUID {
+    var consentId: UUID { idParameter }
+
+    /// The `{id}` of a route; the nil UUID, which names nothing, when it is not a UUID.
+    var idParameter: UUID {
         parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Notifier
 import PGClient
 
-/// Turns the service's outbox rows into emails and records what became of them on the consent's history.
+/// Turns the service's outbox rows into emails and webhook posts, and records what became of the emails on the
+/// consent's history.
 struct ConsentMessageHandler: OutboxMessageHandler {
     let pool: PGPool
     let templates: MessageTemplates
@@ -14,6 +15,9 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     static let actor = "system:notifier"
 
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
+        if message.kind == WebhookMessage.kind {
+            return try await WebhookMessage.compose(message, attemptAt: attemptAt, pool: pool)
+        }
         guard let kind = Self.messageKind(message.kind) else {
             // Queued by a newer version of the service: leave it for a worker that knows it.
             throw ComposeError(message: "unknown message kind \(message.kind)")
@@ -66,7 +70,11 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         }
     }
 
-    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
+    func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
+        if message.kind == WebhookMessage.kind {
+            if failure.destinationGone { try WebhookMessage.disableEndpoint(of: message, at: failure.at, on: connection) }
+            return
+        }
         guard let consentId = message.consentId,
             var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
         else { return }
@@ -74,13 +82,17 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             "\(message.kind).failed",
             data: [
                 "outboxId": .string(message.id.uuidString.lowercased()), "attempts": .integer(message.attempts),
-                "reason": .string(reason),
+                "reason": .string(failure.reason),
             ],
-            actor: Self.actor, at: at, on: connection)
+            actor: Self.actor, at: failure.at, on: connection)
     }
 
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult) {
         metrics.attemptFinished(kind: message.kind, result: result)
+    }
+
+    func giveUpAfterSeconds(forKind kind: String) -> Int64? {
+        kind == WebhookMessage.kind ? WebhookMessage.giveUpAfterSeconds : nil
     }
 
     static func messageKind(_ kind: String) -> MessageKind? {

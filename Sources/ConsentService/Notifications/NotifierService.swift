@@ -31,6 +31,7 @@ struct NotifierService: Service {
             pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics)
         let worker = OutboxWorker(
             queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds), transport: transport,
+            webhooks: WebhookTransport(allowPrivateDestinations: configuration.allowPrivateWebhookDestinations),
             handler: handler, settings: configuration.worker, wakeSignal: wakeSignal, clock: clock.now,
             logger: logger)
         let overdueCheck = ConfirmationOverdueCheck(

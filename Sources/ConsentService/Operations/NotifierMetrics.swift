@@ -8,8 +8,10 @@ struct NotifierMetrics: Sendable {
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         // Present at zero from the start, so that alerts on their increase work before the first event.
-        for result in [OutboxAttemptResult.sent, .failed, .retryScheduled, .withdrawn] {
-            attemptFinished(kind: "confirmation", result: result, by: 0)
+        for kind in ["confirmation", WebhookMessage.kind] {
+            for result in [OutboxAttemptResult.sent, .failed, .retryScheduled, .withdrawn] {
+                attemptFinished(kind: kind, result: result, by: 0)
+            }
         }
         confirmationsOverdue(0)
     }
@@ -22,15 +24,15 @@ struct NotifierMetrics: Sendable {
     func attemptFinished(kind: String, result: OutboxAttemptResult, by count: Int64 = 1) {
         switch result {
         case .sent:
-            counter("messages_sent", "Messages the SMTP server (or outbox folder) accepted.", kind: kind).increment(by: count)
+            counter("messages_sent", "Messages the SMTP server (or outbox folder) or webhook endpoint accepted.", kind: kind).increment(by: count)
         case .failed:
-            counter("messages_failed", "Messages that failed for good (5xx or retries exhausted).", kind: kind)
+            counter("messages_failed", "Messages that failed for good (refused, or retries exhausted).", kind: kind)
                 .increment(by: count)
         case .retryScheduled:
             counter("message_retries", "Delivery attempts that failed transiently and were rescheduled.", kind: kind)
                 .increment(by: count)
         case .withdrawn:
-            counter("messages_withdrawn", "Messages ended unsent because their consent was gone.", kind: kind)
+            counter("messages_withdrawn", "Messages ended unsent because they were no longer due (consent ended or gone).", kind: kind)
                 .increment(by: count)
         case .released, .lostLease:
             break

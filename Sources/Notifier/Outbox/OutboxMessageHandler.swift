@@ -9,18 +9,35 @@ public enum OutboxComposition: Sendable {
     case post(WebhookPost, evidence: MessageEvidence)
     /// Do not send, now or later (the consent was cancelled or deleted meanwhile).
     case withdraw(reason: String)
+    /// Still owed but undeliverable for good (its webhook endpoint was disabled): fail without trying.
+    case fail(reason: String)
 }
 
 /// What is kept about a sent message beside the server's reply, so an auditor can tell what the consumer got.
 public struct MessageEvidence: Sendable {
     public let recipient: String
     public let subject: String
-    public let language: String
+    /// nil for a webhook.
+    public let language: String?
 
-    public init(recipient: String, subject: String, language: String) {
+    public init(recipient: String, subject: String, language: String?) {
         self.recipient = recipient
         self.subject = subject
         self.language = language
+    }
+}
+
+/// Why a message failed for good, as the handler records it.
+public struct OutboxFailure: Sendable {
+    public let reason: String
+    public let at: Instant
+    /// The webhook endpoint answered `410 Gone`: it asks never to be called again.
+    public let destinationGone: Bool
+
+    public init(reason: String, at: Instant, destinationGone: Bool = false) {
+        self.reason = reason
+        self.at = at
+        self.destinationGone = destinationGone
     }
 }
 
@@ -42,7 +59,7 @@ public protocol OutboxMessageHandler: Sendable {
     /// Runs in the transaction that marks the message sent, only while the worker still holds its lease.
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws
     /// Runs in the transaction that marks the message failed for good, only while the lease is held.
-    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws
+    func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws
     /// Called after the attempt's outcome was committed (or found superseded), for metrics and logs.
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult)
     /// How long messages of this kind keep being retried after they were queued; nil for the worker's setting.

@@ -97,12 +97,13 @@ public struct OutboxQueue: Sendable {
         public let messageId: String
         public let recipient: String
         public let subject: String
-        public let language: String
+        /// The language the message was written in; nil for a webhook.
+        public let language: String?
         public let bodySHA256: String
 
         public init(
             sentAt: Instant, serverReply: String, messageId: String, recipient: String, subject: String,
-            language: String, bodySHA256: String
+            language: String?, bodySHA256: String
         ) {
             self.sentAt = sentAt
             self.serverReply = serverReply

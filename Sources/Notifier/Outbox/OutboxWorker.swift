@@ -106,6 +106,8 @@ public struct OutboxWorker: Service {
         switch composition {
         case .withdraw(let reason):
             return await record(message, .withdrawn) { try await queue.withdraw(message, reason: reason) }
+        case .fail(let reason):
+            return await fail(message, reason: reason, reply: nil)
         case .send(let outgoing, let evidence):
             switch await transport.deliver(outgoing) {
             case .accepted(let reply):
@@ -140,7 +142,8 @@ public struct OutboxWorker: Service {
                 return await retryOrFail(
                     message, reason: reason, reply: status.map { "HTTP \($0)" }, notBeforeSeconds: retryAfter)
             case .gone:
-                return await fail(message, reason: "the endpoint answered 410 Gone", reply: "HTTP 410")
+                return await fail(
+                    message, reason: "the endpoint answered 410 Gone", reply: "HTTP 410", destinationGone: true)
             case .refused(let reason):
                 return await fail(message, reason: reason, reply: nil)
             }
@@ -166,13 +169,15 @@ public struct OutboxWorker: Service {
         }
     }
 
-    private func fail(_ message: ClaimedMessage, reason: String, reply: String?) async -> OutboxAttemptResult {
-        let at = clock()
+    private func fail(_ message: ClaimedMessage, reason: String, reply: String?, destinationGone: Bool = false)
+        async -> OutboxAttemptResult
+    {
+        let failure = OutboxFailure(reason: reason, at: clock(), destinationGone: destinationGone)
         logger.warning(
             "message failed for good", metadata: ["outbox.id": "\(message.id)", "kind": "\(message.kind)", "reason": "\(reason)"])
         return await record(message, .failed) {
             try await queue.markFailed(message, error: reason, reply: reply) { connection in
-                try handler.recordFailed(message, reason: reason, at: at, on: connection)
+                try handler.recordFailed(message, failure, on: connection)
             }
         }
     }

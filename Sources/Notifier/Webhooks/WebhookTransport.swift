@@ -60,25 +60,16 @@ public struct WebhookTransport: Sendable {
 
     static func deliverBlocking(_ post: WebhookPost, timeout: Duration, allowPrivate: Bool) -> WebhookOutcome {
         guard CurlRuntime.prepare() else { return .retry(status: nil, reason: "libcurl is unavailable", retryAfterSeconds: nil) }
-        guard let components = URLComponents(string: post.url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-            components.user == nil, components.password == nil
-        else { return .refused(reason: "the URL is not an http(s) URL with a host and no user information") }
-        let port = components.port ?? (scheme == "https" ? 443 : 80)
-        let addresses: [String]
-        switch HostResolver.resolve(host, port: port) {
-        case .failure(let failure): return .retry(status: nil, reason: failure.description, retryAfterSeconds: nil)
-        case .success(let resolved):
-            if !allowPrivate, let blocked = resolved.first(where: { !DestinationPolicy.isPublic($0.bytes) }) {
-                return .refused(reason: "the host resolves to \(blocked.text), which is not a public address")
-            }
-            addresses = resolved.map(\.text)
+        let destination: WebhookDestination
+        switch WebhookDestination.resolveBlocking(post.url, allowPrivate: allowPrivate) {
+        case .success(let checked): destination = checked
+        case .failure(.unresolvable(let reason)): return .retry(status: nil, reason: reason, retryAfterSeconds: nil)
+        case .failure(let problem): return .refused(reason: problem.description)
         }
         guard let request = WebhookCurlRequest(post: post, timeout: timeout) else {
             return .retry(status: nil, reason: "libcurl could not set up the request", retryAfterSeconds: nil)
         }
-        let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
-        return request.perform(pinning: "\(bareHost):\(port):" + addresses.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ","))
+        return request.perform(pinning: destination.pin)
     }
 }
 

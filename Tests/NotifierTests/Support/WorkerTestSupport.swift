@@ -33,7 +33,7 @@ final class TestMessageHandler: OutboxMessageHandler {
 
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
 
-    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
+    func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
         recorded.withLock { $0.failed.append(message.id) }
     }
 
@@ -133,11 +133,13 @@ struct WorkerTestDatabase {
 /// Posts each outbox row of kind `test` as a signed webhook to `url`; gives up after two hours, as webhooks do.
 final class TestWebhookHandler: OutboxMessageHandler {
     let url: String
-    private let recorded = Mutex<(failed: [UUID], results: [OutboxAttemptResult])>(([], []))
+    private let recorded = Mutex<(failed: [UUID], gone: [UUID], results: [OutboxAttemptResult])>(([], [], []))
 
     init(url: String) { self.url = url }
 
     var failed: [UUID] { recorded.withLock { $0.failed } }
+    /// The failed messages whose endpoint answered 410.
+    var gone: [UUID] { recorded.withLock { $0.gone } }
 
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
         let body = Array(#"{"type":"consent.cancelled","id":"\#(message.id.uuidString.lowercased())"}"#.utf8)
@@ -146,13 +148,16 @@ final class TestWebhookHandler: OutboxMessageHandler {
             body: body, key: Array("0123456789abcdef0123456789abcdef".utf8))
         return .post(
             WebhookPost(url: url, body: body, headers: headers),
-            evidence: MessageEvidence(recipient: url, subject: "consent.cancelled", language: ""))
+            evidence: MessageEvidence(recipient: url, subject: "consent.cancelled", language: nil))
     }
 
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
 
-    func recordFailed(_ message: ClaimedMessage, reason: String, at: Instant, on connection: PGConnection) throws {
-        recorded.withLock { $0.failed.append(message.id) }
+    func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
+        recorded.withLock {
+            $0.failed.append(message.id)
+            if failure.destinationGone { $0.gone.append(message.id) }
+        }
     }
 
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult) {

@@ -1,0 +1,12 @@
+/// The events an endpoint can subscribe to (CONTRACT.md, "Webhooks"). Each is also the type of the consent event
+/// that causes it; migration 0007's trigger lists the same names, and a test checks that the two agree.
+enum WebhookEventType: String, CaseIterable, Sendable {
+    case consentActivated = "consent.activated"
+    case consentCancelled = "consent.cancelled"
+    case confirmationSent = "confirmation.sent"
+    case confirmationOverdue = "confirmation.overdue"
+    case noticeSent = "notice.sent"
+    case noticeFailed = "notice.failed"
+    case consentCompleted = "consent.completed"
+    case consentExpired = "consent.expired"
+}
