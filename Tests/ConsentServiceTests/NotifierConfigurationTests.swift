@@ -18,6 +18,15 @@ import Testing
         #expect(configuration.worker.concurrency == 4)
         #expect(configuration.worker.batchSize == 32)
         #expect(configuration.leaseSeconds == 300)
+        #expect(configuration.allowPrivateWebhookDestinations == false)
+    }
+
+    @Test func privateWebhookDestinationsAreAllowedOnlyWhenSaidSo() throws {
+        #expect(try Self.read(["WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true"]).allowPrivateWebhookDestinations)
+        #expect(try !Self.read(["WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "false"]).allowPrivateWebhookDestinations)
+        // A short SMTP timeout still leaves a webhook's 15 s in the lease.
+        let quick = try Self.read(["SMTP_TIMEOUT_SECONDS": "5"])
+        #expect(quick.worker.sendBudgetSeconds >= 20)
     }
 
     @Test func anSMTPURLWithCredentialsAndSettings() throws {
@@ -50,6 +59,8 @@ import Testing
             (["SMTP_CONNECTIONS": "0"], "SMTP_CONNECTIONS"),
             // The lease must hold a whole delivery.
             (["SMTP_TIMEOUT_SECONDS": "60", "NOTIFIER_LEASE_SECONDS": "30"], "NOTIFIER_LEASE_SECONDS"),
+            (["SMTP_TIMEOUT_SECONDS": "5", "NOTIFIER_LEASE_SECONDS": "20"], "NOTIFIER_LEASE_SECONDS"),
+            (["WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "maybe"], "WEBHOOK_ALLOW_PRIVATE_DESTINATIONS"),
         ]
         for (environment, name) in bad {
             #expect {

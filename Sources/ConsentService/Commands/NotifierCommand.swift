@@ -10,7 +10,7 @@ import UnixSignals
 struct NotifierCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notifier",
-        abstract: "Run only the notifier (outbox workers and the overdue check) until SIGINT or SIGTERM.",
+        abstract: "Run only the notifier (outbox workers for emails and webhooks, and the overdue check) until SIGINT or SIGTERM.",
         discussion: """
             For separate worker processes beside `serve --without-notifier`, or to add workers: any number may run \
             against one database. Applies pending migrations first, like `serve`.

@@ -43,7 +43,7 @@ struct WebhookDeliveryStore: Sendable {
     static func json(id: UUID, _ cursor: inout RowCursor) throws -> [String: JSONValue] {
         let endpointId: UUID = try cursor.next()
         let url: String = try cursor.next()
-        let type: String? = try cursor.next()
+        let type: String = try cursor.next()
         let consentId: UUID? = try cursor.next()
         let state: String = try cursor.next()
         let attempts: Int = try cursor.next()
@@ -54,7 +54,7 @@ struct WebhookDeliveryStore: Sendable {
         let reply: String? = try cursor.next()
         var json: [String: JSONValue] = [
             "id": .string(id.uuidString.lowercased()), "endpointId": .string(endpointId.uuidString.lowercased()),
-            "url": .string(url), "type": type.map(JSONValue.string) ?? .null,
+            "url": .string(url), "type": .string(type),
             "consentId": consentId.map { .string($0.uuidString.lowercased()) } ?? .null, "status": .string(state),
             "attempts": .integer(attempts), "queuedAt": .string(queuedAt.rfc3339),
             "lastError": lastError.map(JSONValue.string) ?? .null, "lastResponse": reply.map(JSONValue.string) ?? .null,
