@@ -41,7 +41,8 @@ import Testing
             #expect(try byRecurrence.json == consent)
         }
         let counts = try await merchant.rowCounts()
-        #expect(counts == ["consents": 1, "consent_events": 2, "idempotency_keys": 0, "outbox": 1, "debits": 0, "payments": 0])
+        #expect(counts == ["consents": 1, "consent_events": 2, "idempotency_keys": 0, "outbox": 1, "debits": 0, "payments": 0,
+                           "webhook_endpoints": 0])
     }
 
     @Test func aConsentWithoutRecurrenceIdIsPendingUntilActivated() async throws {

@@ -47,7 +47,7 @@ struct NotifierProcessTests {
     static func environment(database: String, smtpPort: Int) -> [String: String] {
         [
             "DATABASE_URL": database, "SMTP_URL": "smtp://127.0.0.1:\(smtpPort)", "SMTP_SECURITY": "plaintext-loopback",
-            "SMTP_CONNECTIONS": "4", "SMTP_TIMEOUT_SECONDS": "5", "NOTIFIER_LEASE_SECONDS": "15",
+            "SMTP_CONNECTIONS": "4", "SMTP_TIMEOUT_SECONDS": "5", "NOTIFIER_LEASE_SECONDS": "25",
             "NOTIFIER_BATCH_SIZE": "40", "NOTIFIER_POLL_SECONDS": "1", "LOG_LEVEL": "warning",
             "PUBLIC_URL": "https://consents.example",
         ]
