@@ -7,7 +7,8 @@ struct ConsentServiceCommand: AsyncParsableCommand {
         abstract: "Captures and keeps recurring-payment consents for merchants, confirms them to consumers by email and tells merchants' systems by webhook.",
         discussion: """
             Configuration comes from environment variables (DATABASE_URL, DATA_DIR, HOST, PORT, DB_POOL_SIZE, \
-            LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, TEMPLATES_DIR, EXPIRY_SWEEP_SECONDS, PUBLIC_URL, SMTP_URL, \
+            LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, TEMPLATES_DIR, EXPIRY_SWEEP_SECONDS, RETENTION_RUN_SECONDS, \
+            PUBLIC_URL, SMTP_URL, \
             SMTP_SECURITY, SMTP_CA_FILE, SMTP_CONNECTIONS, SMTP_CONNECT_TIMEOUT_SECONDS, SMTP_TIMEOUT_SECONDS, \
             OUTBOX_DIR, NOTIFIER_BATCH_SIZE, NOTIFIER_POLL_SECONDS, NOTIFIER_LEASE_SECONDS, OVERDUE_CHECK_SECONDS, \
             WEBHOOK_ALLOW_PRIVATE_DESTINATIONS); \
@@ -16,6 +17,7 @@ struct ConsentServiceCommand: AsyncParsableCommand {
             DATA_DIR/outbox).
             """,
         subcommands: [
-            ServeCommand.self, NotifierCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self, CalendarCommand.self,
+            ServeCommand.self, NotifierCommand.self, MigrateCommand.self, MerchantsCommand.self, KeysCommand.self,
+            CalendarCommand.self, AuditCommand.self, EvidenceCommand.self, RetentionCommand.self,
         ])
 }

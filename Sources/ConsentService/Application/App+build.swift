@@ -43,6 +43,8 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         pool: dependencies.pool, store: cancellations, templates: dependencies.templates,
         publicURL: dependencies.publicURL
     ).addRoutes(to: router)
+    AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
+    LegalHoldController(store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
     WebhookController(
         endpoints: WebhookEndpointStore(
             pool: dependencies.pool, clock: dependencies.clock,
@@ -59,10 +61,12 @@ func buildApplication(
     let sweeper = ExpirySweeper(
         pool: dependencies.pool, clock: dependencies.clock, metrics: ServiceMetrics(registry: dependencies.registry),
         interval: configuration.expirySweepInterval, logger: logger)
+    let purge = RetentionPurge(
+        pool: dependencies.pool, clock: dependencies.clock, interval: configuration.retentionRunInterval, logger: logger)
     return Application(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "consent-service"),
         // In dependency order: the pool outlives the workers that use it.
-        services: [dependencies.pool, sweeper] + background,
+        services: [dependencies.pool, sweeper, purge] + background,
         logger: logger)
 }

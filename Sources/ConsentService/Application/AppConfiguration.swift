@@ -13,6 +13,8 @@ struct AppConfiguration: Sendable {
     var migrationsDirectory: String?
     var calendarsDirectory: String?
     var expirySweepInterval = Duration.seconds(10)
+    /// How often `serve` runs the retention purge (also once at start).
+    var retentionRunInterval = Duration.seconds(86400)
 
     var notifier = NotifierConfiguration()
 
@@ -36,6 +38,9 @@ struct AppConfiguration: Sendable {
         configuration.calendarsDirectory = reader.value("CALENDARS_DIR")
         if let seconds = try reader.integer("EXPIRY_SWEEP_SECONDS", 1...86400) {
             configuration.expirySweepInterval = .seconds(seconds)
+        }
+        if let seconds = try reader.integer("RETENTION_RUN_SECONDS", 60...604800) {
+            configuration.retentionRunInterval = .seconds(seconds)
         }
         configuration.notifier = try NotifierConfiguration.read(
             reader, dataDirectory: configuration.dataDirectory, port: configuration.port)

@@ -12,6 +12,31 @@ struct ConsentEvent: Sendable {
     let prevHash: String
     let hash: String
 
+    /// Decodes the columns `seq, type, at (microseconds), actor, data::text, prev_hash, hash`.
+    init(from cursor: inout RowCursor) throws {
+        seq = try cursor.next()
+        type = try cursor.next()
+        at = Instant(microsecondsSinceEpoch: try cursor.next())
+        actor = try cursor.next()
+        data = try JSONValue.parse(Array(try cursor.next(String.self).utf8))
+        prevHash = try cursor.next()
+        hash = try cursor.next()
+    }
+
+    init(seq: Int, type: String, at: Instant, actor: String, data: JSONValue, prevHash: String, hash: String) {
+        self.seq = seq
+        self.type = type
+        self.at = at
+        self.actor = actor
+        self.data = data
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    var link: ChainCheck.Link {
+        ChainCheck.Link(seq: seq, type: type, at: at, actor: actor, data: data, prevHash: prevHash, hash: hash)
+    }
+
     var json: JSONValue {
         .object([
             "seq": .integer(seq), "type": .string(type), "at": .string(at.rfc3339), "actor": .string(actor),
@@ -40,6 +65,20 @@ enum ConsentEventLog {
         consent.lastEventSeq = seq
         consent.lastEventHash = hash
         return event
+    }
+
+    static let history = PGStatement(
+        """
+        SELECT seq, type, \(microseconds("at")), actor, data::text, prev_hash, hash FROM consent_events
+        WHERE merchant_id = $1 AND consent_id = $2 ORDER BY seq
+        """)
+
+    /// A consent's events, oldest first.
+    static func load(merchantId: String, consentId: UUID, on connection: PGConnection) throws -> [ConsentEvent] {
+        try connection.query(history, [merchantId, consentId]).map { row in
+            var cursor = RowCursor(row)
+            return try ConsentEvent(from: &cursor)
+        }
     }
 
     static func write(_ events: [ConsentEvent], of consent: ConsentRecord, on connection: PGConnection) throws {

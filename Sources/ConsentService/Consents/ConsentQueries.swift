@@ -17,6 +17,8 @@ enum ConsentQueries {
     static let readById = principalAndConsent(where: "c.id = $2::uuid")
     static let readByReference = principalAndConsent(where: "c.merchant_reference = $2")
     static let readByRecurrence = principalAndConsent(where: "c.recurrence_id = $2")
+    static let byId = PGStatement(
+        "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2")
     static let byIdForUpdate = PGStatement(
         "SELECT \(ConsentRow.selectList) FROM consents WHERE merchant_id = $1 AND id = $2 FOR UPDATE")
     static let byReference = PGStatement(

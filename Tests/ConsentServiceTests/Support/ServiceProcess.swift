@@ -56,4 +56,24 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Runs an operator command to its end (killed after `timeout` seconds) and returns its exit status and output.
+    static func run(_ arguments: [String], environment: [String: String], timeout: Double = 60) async throws
+        -> (status: Int32, output: String)
+    {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let command = try ServiceProcess(arguments, environment: environment, log: log)
+        let process = command.process
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                let deadline = Date().addingTimeInterval(timeout)
+                while process.isRunning, Date() < deadline { usleep(10_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+        return (process.terminationStatus, command.output)
+    }
 }

@@ -1,0 +1,39 @@
+import ConsentRules
+import Foundation
+import PGClient
+
+/// What auditors read of one consent: its events and its evidence bundle. Reads only.
+struct AuditStore: Sendable {
+    let pool: PGPool
+    let clock: AppClock
+
+    func events(consentId: UUID, keyHash: [UInt8]) async throws -> JSONValue {
+        try await pool.withConnection { connection in
+            let consent = try Self.consent(consentId, keyHash: keyHash, permission: .readEvents, on: connection)
+            let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
+            return .array(events.map(\.json))
+        }
+    }
+
+    func evidence(consentId: UUID, keyHash: [UInt8]) async throws -> JSONValue {
+        let now = clock.now()
+        // One snapshot for the whole bundle, so that it shows the consent at one moment.
+        return try await pool.withTransaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let consent = try Self.consent(consentId, keyHash: keyHash, permission: .readEvidence, on: connection)
+            return try EvidenceBundle.build(consent, generatedAt: now, on: connection)
+        }
+    }
+
+    /// The caller's merchant's consent, after checking the key and its permission.
+    static func consent(_ id: UUID, keyHash: [UInt8], permission: Permission, on connection: PGConnection) throws
+        -> ConsentRecord
+    {
+        let result = try connection.query(ConsentQueries.readById, [keyHash, id])
+        guard result.rowCount == 1 else { throw APIError.unauthorized }
+        var cursor = RowCursor(result[0])
+        _ = try Authenticator.principal(from: &cursor, permission: permission)
+        guard !cursor.isNullAhead else { throw APIError.consentNotFound }
+        return try ConsentRow.decode(&cursor)
+    }
+}

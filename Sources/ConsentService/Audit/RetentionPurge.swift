@@ -1,0 +1,102 @@
+import ConsentRules
+import Foundation
+import Logging
+import PGClient
+import ServiceLifecycle
+
+/// The retention purge (CONTRACT.md, "Retention"): deletes every consent whose `retainUntil` has passed in its
+/// merchant's time zone and that holds no legal hold, with all its rows, through `purge_consent()` (migration
+/// 0008), which leaves a tombstone with the SHA-256 of the consent's evidence bundle as of the purge. Due rows
+/// are claimed with SKIP LOCKED and the function checks again under the lock, so instances running at once
+/// delete each consent once and nothing before it is due.
+struct RetentionPurge: Service {
+    let pool: PGPool
+    let clock: AppClock
+    let interval: Duration
+    let logger: Logger
+
+    static let batchSize = 100
+
+    /// `$1` now; the first condition lets the index find candidates (no zone is more than a day ahead of UTC),
+    /// the second is the rule itself.
+    static func dueStatement(locking: Bool) -> PGStatement {
+        PGStatement(
+            """
+            SELECT c.merchant_id, c.id, c.merchant_reference, ((($1::timestamptz) AT TIME ZONE m.timezone)::date)::text
+            FROM consents c JOIN merchants m ON m.merchant_id = c.merchant_id
+            WHERE c.retain_until IS NOT NULL AND NOT c.legal_hold
+              AND c.retain_until < (($1::timestamptz) AT TIME ZONE 'UTC')::date + 1
+              AND c.retain_until < (($1::timestamptz) AT TIME ZONE m.timezone)::date
+            ORDER BY c.retain_until, c.merchant_id, c.id
+            \(locking ? "LIMIT $2 FOR UPDATE OF c SKIP LOCKED" : "")
+            """)
+    }
+    static let due = dueStatement(locking: true)
+    static let listDue = dueStatement(locking: false)
+    static let purge = PGStatement("SELECT purge_consent($1, $2, $3::date, $4, $5)")
+
+    struct Purged: Sendable, Equatable {
+        let merchantId: String
+        let consentId: UUID
+        let merchantReference: String
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                let purged = try await purgeDue()
+                if !purged.isEmpty { logger.info("retention purge deleted consents", metadata: ["count": "\(purged.count)"]) }
+            } catch {
+                logger.warning("retention purge failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// What a purge now would delete, deleting nothing.
+    func listDue() async throws -> [Purged] {
+        let now = clock.now()
+        return try await pool.withConnection { connection in
+            try connection.query(Self.listDue, [now.rfc3339]).map { row in
+                Purged(
+                    merchantId: try row.decode(String.self, 0), consentId: try row.decode(UUID.self, 1),
+                    merchantReference: try row.decode(String.self, 2))
+            }
+        }
+    }
+
+    /// Deletes every due consent, a batch per transaction; returns what this call deleted.
+    func purgeDue() async throws -> [Purged] {
+        var all: [Purged] = []
+        while true {
+            let (claimed, purged) = try await purgeBatch()
+            all += purged
+            if claimed < Self.batchSize { return all }
+        }
+    }
+
+    private func purgeBatch() async throws -> (claimed: Int, purged: [Purged]) {
+        let now = clock.now()
+        return try await pool.withTransaction { connection in
+            let due = try connection.query(Self.due, [now.rfc3339, Self.batchSize])
+            var purged: [Purged] = []
+            for row in due {
+                let merchantId: String = try row.decode(String.self, 0)
+                let consentId: UUID = try row.decode(UUID.self, 1)
+                let asOf: String = try row.decode(String.self, 3)
+                guard
+                    let consent = try ConsentQueries.one(
+                        ConsentQueries.byIdForUpdate, [merchantId, consentId], on: connection)
+                else { continue }
+                let bundle = try EvidenceBundle.build(consent, generatedAt: now, on: connection)
+                let digest = Digest.sha256Hex(bundle.serialized())
+                let deleted = try connection.query(Self.purge, [merchantId, consentId, asOf, now.rfc3339, digest])
+                if try deleted[0].decode(Bool.self, 0) {
+                    purged.append(
+                        Purged(merchantId: merchantId, consentId: consentId, merchantReference: try row.decode(String.self, 2)))
+                }
+            }
+            return (due.rowCount, purged)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+struct RetentionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retention", abstract: "Apply the retention rules.", subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete every consent past its retainUntil without a legal hold, leaving a tombstone for each.")
+
+        @Flag(help: "List what would be deleted, and delete nothing.") var dryRun = false
+
+        func run() async throws {
+            let dryRun = self.dryRun
+            let (purged, verb) = try await withDatabase { _, pool in
+                let purge = RetentionPurge(pool: pool, clock: .system, interval: .seconds(86400), logger: Logger(label: "retention"))
+                return dryRun ? (try await purge.listDue(), "would delete") : (try await purge.purgeDue(), "deleted")
+            }
+            for consent in purged {
+                print("\(verb) merchant \(consent.merchantId) consent \(consent.consentId.uuidString.lowercased()) reference \(consent.merchantReference)")
+            }
+            print("\(purged.count) consents \(verb == "deleted" ? "deleted" : "due")")
+        }
+    }
+}
