@@ -54,8 +54,8 @@ struct WebhookEndpointStore: Sendable {
         guard let key = WebhookSignature.keyBytes(ofSecret: secret) else {
             throw ComposeError(message: "a generated webhook secret did not decode")
         }
-        let id = UUID.v7(at: clock.now())
         let now = clock.now()
+        let id = UUID.v7(at: now)
         let merchantId = principal.merchant.merchantId
         try await pool.withTransaction { connection in
             // Serialises registrations of one merchant, so that the limit holds under concurrent calls.
