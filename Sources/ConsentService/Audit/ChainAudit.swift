@@ -65,7 +65,7 @@ struct ChainAudit: Sendable {
                     let merchant: String = try cursor.next()
                     let consent: UUID = try cursor.next()
                     let event = try ConsentEvent(from: &cursor)
-                    links[Self.key(merchant, consent), default: []].append(event.link)
+                    links[Self.key(merchant, consent), default: []].append(event)
                 }
                 return (heads, links)
             }

@@ -36,7 +36,7 @@ enum EvidenceBundle {
         let binds: [any PGBindable] = [consent.merchantId, consent.id]
         let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
         let chainBreak = ChainCheck.firstBreak(
-            events.map(\.link), headSeq: consent.lastEventSeq, headHash: consent.lastEventHash)
+            events, headSeq: consent.lastEventSeq, headHash: consent.lastEventHash)
         let hold = try connection.query(legalHold, binds)
         var holdCursor = RowCursor(hold[0])
         let holdReason: String? = try holdCursor.next()

@@ -2,39 +2,16 @@ import ConsentRules
 import Foundation
 import PGClient
 
-/// One link of a consent's hash chain.
-struct ConsentEvent: Sendable {
-    let seq: Int
-    let type: String
-    let at: Instant
-    let actor: String
-    let data: JSONValue
-    let prevHash: String
-    let hash: String
+/// One link of a consent's hash chain: the rules module's own link, as the service stores and shows it.
+typealias ConsentEvent = ChainCheck.Link
 
+extension ChainCheck.Link {
     /// Decodes the columns `seq, type, at (microseconds), actor, data::text, prev_hash, hash`.
     init(from cursor: inout RowCursor) throws {
-        seq = try cursor.next()
-        type = try cursor.next()
-        at = Instant(microsecondsSinceEpoch: try cursor.next())
-        actor = try cursor.next()
-        data = try JSONValue.parse(Array(try cursor.next(String.self).utf8))
-        prevHash = try cursor.next()
-        hash = try cursor.next()
-    }
-
-    init(seq: Int, type: String, at: Instant, actor: String, data: JSONValue, prevHash: String, hash: String) {
-        self.seq = seq
-        self.type = type
-        self.at = at
-        self.actor = actor
-        self.data = data
-        self.prevHash = prevHash
-        self.hash = hash
-    }
-
-    var link: ChainCheck.Link {
-        ChainCheck.Link(seq: seq, type: type, at: at, actor: actor, data: data, prevHash: prevHash, hash: hash)
+        self.init(
+            seq: try cursor.next(), type: try cursor.next(), at: Instant(microsecondsSinceEpoch: try cursor.next()),
+            actor: try cursor.next(), data: try JSONValue.parse(Array(try cursor.next(String.self).utf8)),
+            prevHash: try cursor.next(), hash: try cursor.next())
     }
 
     var json: JSONValue {
