@@ -25,15 +25,9 @@ struct AuditStore: Sendable {
         }
     }
 
-    /// The caller's merchant's consent, after checking the key and its permission.
     static func consent(_ id: UUID, keyHash: [UInt8], permission: Permission, on connection: PGConnection) throws
         -> ConsentRecord
     {
-        let result = try connection.query(ConsentQueries.readById, [keyHash, id])
-        guard result.rowCount == 1 else { throw APIError.unauthorized }
-        var cursor = RowCursor(result[0])
-        _ = try Authenticator.principal(from: &cursor, permission: permission)
-        guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-        return try ConsentRow.decode(&cursor)
+        try ConsentQueries.readable(ConsentQueries.readById, keyHash: keyHash, match: id, permission: permission, on: connection)
     }
 }

@@ -66,6 +66,20 @@ enum ConsentQueries {
         return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0])
     }
 
+    /// A read's consent: `statement` is one of the `principalAndConsent` reads, run with the key hash and `match`;
+    /// the key is checked for `permission`, and another merchant's or an unknown consent is 404.
+    static func readable(
+        _ statement: PGStatement, keyHash: [UInt8], match: any PGBindable, permission: Permission,
+        on connection: PGConnection
+    ) throws -> ConsentRecord {
+        let result = try connection.query(statement, [keyHash, match])
+        guard result.rowCount == 1 else { throw APIError.unauthorized }
+        var cursor = RowCursor(result[0])
+        _ = try Authenticator.principal(from: &cursor, permission: permission)
+        guard !cursor.isNullAhead else { throw APIError.consentNotFound }
+        return try ConsentRow.decode(&cursor)
+    }
+
     /// The caller's principal, checked for `permission`, and its merchant's consent, locked until the transaction
     /// ends: the start of every change to a consent.
     static func lockForChange(

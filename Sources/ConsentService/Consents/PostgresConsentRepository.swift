@@ -98,12 +98,9 @@ struct PostgresConsentRepository: ConsentRepository {
     private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {
         let now = clock.now()
         return try await pool.withConnection { connection in
-            let result = try connection.query(statement, [keyHash, match])
-            guard result.rowCount == 1 else { throw APIError.unauthorized }
-            var cursor = RowCursor(result[0])
-            _ = try Authenticator.principal(from: &cursor, permission: .readConsent)
-            guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-            return ConsentRepresentation.json(try ConsentRow.decode(&cursor), now: now)
+            let consent = try ConsentQueries.readable(
+                statement, keyHash: keyHash, match: match, permission: .readConsent, on: connection)
+            return ConsentRepresentation.json(consent, now: now)
         }
     }
 
