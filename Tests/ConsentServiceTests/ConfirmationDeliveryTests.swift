@@ -35,7 +35,8 @@ struct ConfirmationDeliveryTests {
         configuration.outboxDirectory = try outbox ?? TemporaryDirectory.make(prefix: "outbox").path
         return try await NotifierService.make(
             configuration, pool: merchant.shared.pool, conninfo: url, clock: merchant.clock.appClock,
-            metrics: NotifierMetrics(registry: merchant.registry), logger: TestLogging.quiet)
+            metrics: NotifierMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
+            logger: TestLogging.quiet)
     }
 
     static func stop(_ notifier: NotifierService) async {
@@ -89,13 +90,24 @@ struct ConfirmationDeliveryTests {
 
                 let outbox = try await merchant.shared.pool.withConnection { connection in
                     let row = try connection.query(
-                        "SELECT id, message_id, server_reply, body_sha256, subject, recipient, (extract(epoch FROM sent_at) * 1000000)::bigint FROM outbox WHERE merchant_id = $1",
+                        """
+                        SELECT id, message_id, server_reply, body_sha256, subject, recipient,
+                               (extract(epoch FROM sent_at) * 1000000)::bigint, recipient_sealed, recipient_key
+                        FROM outbox WHERE merchant_id = $1
+                        """,
                         [merchant.id])[0]
+                    let id = try row.decode(UUID.self, 0)
+                    let sealed = SealedValue(keyId: try row.decode(String.self, 8), bytes: try row.decode([UInt8].self, 7))
                     return (
-                        id: try row.decode(UUID.self, 0), messageId: try row.decode(String.self, 1),
+                        id: id, messageId: try row.decode(String.self, 1),
                         reply: try row.decode(String.self, 2), sha: try row.decode(String.self, 3),
-                        subject: try row.decode(String.self, 4), recipient: try row.decode(String.self, 5),
-                        sentAt: Instant(microsecondsSinceEpoch: try row.decode(Int64.self, 6)))
+                        subject: try row.decode(String.self, 4), plainRecipient: try row.decode(String?.self, 5),
+                        sentAt: Instant(microsecondsSinceEpoch: try row.decode(Int64.self, 6)),
+                        recipient: String(
+                            decoding: try TestEnvironment.keyring.open(
+                                sealed, context: .message(merchantId: merchant.id, outboxId: id)),
+                            as: UTF8.self),
+                        recipientKey: sealed.keyId)
                 }
                 #expect(email.headers["From"] == "Shop <shop@example.com>")
                 #expect(email.headers["To"] == "Zoë Łukasiewicz <darrel@example.com>")
@@ -107,7 +119,8 @@ struct ConfirmationDeliveryTests {
                 #expect(email.headers["Date"] != nil)
                 #expect(outbox.reply.hasPrefix("250 "))
                 #expect(outbox.sha == ConsentRules.Digest.sha256Hex(bytes), "the evidence hash is of the bytes the server got")
-                #expect(outbox.recipient == "darrel@example.com")
+                #expect(outbox.recipient == "darrel@example.com", "kept sealed, under the current key")
+                #expect(outbox.plainRecipient == nil && outbox.recipientKey == TestEnvironment.keyring.currentKeyId)
 
                 // The cancel link: in List-Unsubscribe and both bodies, signed for this consent only.
                 let unsubscribe = try #require(email.headers["List-Unsubscribe"])

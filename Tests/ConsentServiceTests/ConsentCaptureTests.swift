@@ -106,7 +106,8 @@ import Testing
 
             let sweeper = ExpirySweeper(
                 pool: merchant.shared.pool, clock: merchant.clock.appClock,
-                metrics: ServiceMetrics(registry: merchant.registry), interval: .seconds(1), logger: .init(label: "t"))
+                metrics: ServiceMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
+                interval: .seconds(1), logger: .init(label: "t"))
             _ = try await sweeper.sweepOnce()
             let swept = try await client.call(.get, "/v1/consents/\(secondId)", key: merchant.keys[.auditor])
             #expect(try swept.json["status"]?.stringValue == "expired")

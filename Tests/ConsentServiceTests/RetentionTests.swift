@@ -11,7 +11,8 @@ import Testing
 @Suite struct RetentionTests {
     static func purge(_ merchant: TestMerchant) -> RetentionPurge {
         RetentionPurge(
-            pool: merchant.shared.pool, clock: merchant.clock.appClock, interval: .seconds(86400),
+            pool: merchant.shared.pool, clock: merchant.clock.appClock, keyring: TestEnvironment.keyring,
+            interval: .seconds(86400),
             logger: ConfirmationDeliveryTests.TestLogging.quiet)
     }
 

@@ -23,6 +23,16 @@ enum TestEnvironment {
     }
 
     static let publicURL = "https://consents.example"
+    /// The tests' personal data keys, as PERSONAL_DATA_KEYS spells them: `test-2` seals, `test-1` only opens.
+    static let personalDataKeys =
+        "test-2:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=,test-1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+    static let keyring: PersonalDataKeyring = {
+        do {
+            return try PersonalDataKeySource.inline(personalDataKeys).keyring()
+        } catch {
+            preconditionFailure("the tests' personal data keys do not parse: \(error)")
+        }
+    }()
 
     static func templates() async throws -> MessageTemplates {
         try await MessageTemplates.load(directory: packageRoot + "/templates")
@@ -91,6 +101,8 @@ struct TestMerchant: Sendable {
     let registry = PrometheusCollectorRegistry()
     /// Webhook endpoints may be registered on loopback (the test receiver's address).
     var allowPrivateWebhookDestinations = false
+    /// The keys the service opens and seals personal data with.
+    var keyring = TestEnvironment.keyring
 
     static let start = Instant(rfc3339: "2026-11-21T12:00:00Z")!
 
@@ -124,7 +136,7 @@ struct TestMerchant: Sendable {
         AppDependencies(
             pool: shared.pool, migrator: shared.migrator, calendars: shared.calendars, clock: clock.appClock,
             registry: registry, templates: shared.templates, publicURL: TestEnvironment.publicURL,
-            allowPrivateWebhookDestinations: allowPrivateWebhookDestinations)
+            keyring: keyring, allowPrivateWebhookDestinations: allowPrivateWebhookDestinations)
     }
 
     func test<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {

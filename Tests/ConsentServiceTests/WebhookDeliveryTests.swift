@@ -25,7 +25,8 @@ struct WebhookDeliveryTests {
         configuration.worker.batchSize = 1
         return try await NotifierService.make(
             configuration, pool: merchant.shared.pool, conninfo: url, clock: merchant.clock.appClock,
-            metrics: NotifierMetrics(registry: merchant.registry), logger: ConfirmationDeliveryTests.TestLogging.quiet)
+            metrics: NotifierMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
+            logger: ConfirmationDeliveryTests.TestLogging.quiet)
     }
 
     /// Drains every due message, one per claim.
@@ -146,7 +147,8 @@ struct WebhookDeliveryTests {
                     #expect(try await overdue.checkOnce() == 2)
                     let sweeper = ExpirySweeper(
                         pool: merchant.shared.pool, clock: merchant.clock.appClock,
-                        metrics: ServiceMetrics(registry: merchant.registry), interval: .seconds(1),
+                        metrics: ServiceMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
+                        interval: .seconds(1),
                         logger: ConfirmationDeliveryTests.TestLogging.quiet)
                     #expect(try await sweeper.sweepOnce() == 1)
                     let announced = try await DebitAnnouncementTests.announce(

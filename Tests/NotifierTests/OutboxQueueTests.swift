@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct OutboxQueueTests {
     static func delivery(at instant: Instant) -> OutboxQueue.Delivery {
         .init(
-            sentAt: instant, serverReply: "250 ok", messageId: "m@example.com", recipient: "c@example.com",
+            sentAt: instant, serverReply: "250 ok", messageId: "m@example.com", recipient: .plain("c@example.com"),
             subject: "s", language: "en", bodySHA256: String(repeating: "0", count: 64))
     }
 

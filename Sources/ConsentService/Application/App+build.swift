@@ -17,6 +17,8 @@ struct AppDependencies: Sendable {
     let templates: MessageTemplates
     /// Where consumers reach the service, for the cancel page's own links.
     let publicURL: String
+    /// Opens and seals consumers' personal data.
+    let keyring: PersonalDataKeyring
     /// Webhook endpoints may be registered at non-public addresses (WEBHOOK_ALLOW_PRIVATE_DESTINATIONS).
     var allowPrivateWebhookDestinations = false
 }
@@ -29,22 +31,33 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         .addRoutes(to: router)
     let metrics = ServiceMetrics(registry: dependencies.registry)
     let consents = PostgresConsentRepository(
-        pool: dependencies.pool, calendars: dependencies.calendars, clock: dependencies.clock, metrics: metrics)
+        pool: dependencies.pool, calendars: dependencies.calendars, clock: dependencies.clock,
+        keyring: dependencies.keyring, metrics: metrics)
     let v1 = router.group("v1")
     ConsentController(repository: consents).addRoutes(to: v1)
     ValidityController(store: ValidityStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
-    DebitController(store: DebitStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
+    DebitController(
+        store: DebitStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)).addRoutes(to: v1)
     PaymentController(
-        store: PaymentStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics), clock: dependencies.clock
+        store: PaymentStore(
+            pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring, metrics: metrics),
+        clock: dependencies.clock
     ).addRoutes(to: v1)
-    let cancellations = CancellationStore(pool: dependencies.pool, clock: dependencies.clock, metrics: metrics)
+    let cancellations = CancellationStore(
+        pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring, metrics: metrics)
     CancellationController(store: cancellations, clock: dependencies.clock).addRoutes(to: v1)
     CancelPageController(
         pool: dependencies.pool, store: cancellations, templates: dependencies.templates,
-        publicURL: dependencies.publicURL
+        publicURL: dependencies.publicURL, keyring: dependencies.keyring
     ).addRoutes(to: router)
-    AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
-    LegalHoldController(store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
+    AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring))
+        .addRoutes(to: v1)
+    LegalHoldController(
+        store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
+    ).addRoutes(to: v1)
+    ExportController(
+        store: ConsentExportStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
+    ).addRoutes(to: v1)
     WebhookController(
         endpoints: WebhookEndpointStore(
             pool: dependencies.pool, clock: dependencies.clock,
@@ -60,9 +73,10 @@ func buildApplication(
 ) -> some ApplicationProtocol {
     let sweeper = ExpirySweeper(
         pool: dependencies.pool, clock: dependencies.clock, metrics: ServiceMetrics(registry: dependencies.registry),
-        interval: configuration.expirySweepInterval, logger: logger)
+        keyring: dependencies.keyring, interval: configuration.expirySweepInterval, logger: logger)
     let purge = RetentionPurge(
-        pool: dependencies.pool, clock: dependencies.clock, interval: configuration.retentionRunInterval, logger: logger)
+        pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
+        interval: configuration.retentionRunInterval, logger: logger)
     return Application(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "consent-service"),

@@ -17,6 +17,7 @@ struct AppConfiguration: Sendable {
     var retentionRunInterval = Duration.seconds(86400)
 
     var notifier = NotifierConfiguration()
+    var personalDataKeys = PersonalDataKeySource.embeddedFile("data/" + PersonalDataKeySource.embeddedFileName)
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> AppConfiguration
@@ -42,6 +43,8 @@ struct AppConfiguration: Sendable {
         if let seconds = try reader.integer("RETENTION_RUN_SECONDS", 60...604800) {
             configuration.retentionRunInterval = .seconds(seconds)
         }
+        configuration.personalDataKeys = try PersonalDataKeySource.read(
+            reader, databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
         configuration.notifier = try NotifierConfiguration.read(
             reader, dataDirectory: configuration.dataDirectory, port: configuration.port)
         return configuration

@@ -6,10 +6,12 @@ import PGClient
 struct AuditStore: Sendable {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
 
     func events(consentId: UUID, keyHash: [UInt8]) async throws -> JSONValue {
         try await pool.withConnection { connection in
-            let consent = try Self.consent(consentId, keyHash: keyHash, permission: .readEvents, on: connection)
+            let consent = try Self.consent(
+                consentId, keyHash: keyHash, permission: .readEvents, keyring: keyring, on: connection)
             let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
             return .array(events.map(\.json))
         }
@@ -20,14 +22,17 @@ struct AuditStore: Sendable {
         // One snapshot for the whole bundle, so that it shows the consent at one moment.
         return try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let consent = try Self.consent(consentId, keyHash: keyHash, permission: .readEvidence, on: connection)
-            return try EvidenceBundle.build(consent, generatedAt: now, on: connection)
+            let consent = try Self.consent(
+                consentId, keyHash: keyHash, permission: .readEvidence, keyring: keyring, on: connection)
+            return try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
         }
     }
 
-    static func consent(_ id: UUID, keyHash: [UInt8], permission: Permission, on connection: PGConnection) throws
-        -> ConsentRecord
-    {
-        try ConsentQueries.readable(ConsentQueries.readById, keyHash: keyHash, match: id, permission: permission, on: connection)
+    static func consent(
+        _ id: UUID, keyHash: [UInt8], permission: Permission, keyring: PersonalDataKeyring, on connection: PGConnection
+    ) throws -> ConsentRecord {
+        try ConsentQueries.readable(
+            ConsentQueries.readById, keyHash: keyHash, match: id, permission: permission, keyring: keyring,
+            on: connection)
     }
 }

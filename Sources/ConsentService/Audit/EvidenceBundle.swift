@@ -11,8 +11,8 @@ enum EvidenceBundle {
 
     static let messages = PGStatement(
         """
-        SELECT id, kind, state, recipient, subject, language, body_sha256, message_id, \(microseconds("sent_at")),
-               server_reply, last_error, attempts, \(microseconds("created_at"))
+        SELECT id, kind, state, recipient, recipient_sealed, recipient_key, subject, language, body_sha256,
+               message_id, \(microseconds("sent_at")), server_reply, last_error, attempts, \(microseconds("created_at"))
         FROM outbox WHERE merchant_id = $1 AND consent_id = $2 ORDER BY created_at, id
         """)
     static let debits = PGStatement(
@@ -32,7 +32,9 @@ enum EvidenceBundle {
         SELECT legal_hold_reason, \(microseconds("legal_hold_since")) FROM consents WHERE merchant_id = $1 AND id = $2
         """)
 
-    static func build(_ consent: ConsentRecord, generatedAt: Instant, on connection: PGConnection) throws -> JSONValue {
+    static func build(
+        _ consent: ConsentRecord, generatedAt: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
+    ) throws -> JSONValue {
         let binds: [any PGBindable] = [consent.merchantId, consent.id]
         let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
         let chainBreak = ChainCheck.firstBreak(
@@ -61,7 +63,10 @@ enum EvidenceBundle {
                 "firstBrokenSeq": chainBreak.map { .integer($0.seq) } ?? .null,
                 "problem": chainBreak.map { .string($0.description) } ?? .null,
             ],
-            "messages": .array(try connection.query(messages, binds).map(message)),
+            "messages": .array(
+                try connection.query(messages, binds).map {
+                    try message($0, merchantId: consent.merchantId, keyring: keyring)
+                }),
             "debits": .array(try connection.query(debits, binds).map(debit)),
             "payments": .array(try connection.query(payments, binds).map(payment)),
             "cancellation": representation["cancellation"] ?? .null,
@@ -74,12 +79,17 @@ enum EvidenceBundle {
         ]
     }
 
-    private static func message(_ row: PGRow) throws -> JSONValue {
+    private static func message(_ row: PGRow, merchantId: String, keyring: PersonalDataKeyring) throws -> JSONValue {
         var cursor = RowCursor(row)
         let id: UUID = try cursor.next()
         let kind: String = try cursor.next()
         let state: String = try cursor.next()
-        let recipient: String? = try cursor.next()
+        let plainRecipient: String? = try cursor.next()
+        let sealedRecipient: [UInt8]? = try cursor.next()
+        let recipientKey: String? = try cursor.next()
+        let recipient = try MessageRecipient.open(
+            plain: plainRecipient, sealed: sealedRecipient, keyId: recipientKey,
+            context: .message(merchantId: merchantId, outboxId: id), keyring: keyring)
         let subject: String? = try cursor.next()
         let language: String? = try cursor.next()
         let bodySHA256: String? = try cursor.next()

@@ -7,6 +7,7 @@ import PGClient
 struct LegalHoldStore: Sendable {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
 
     static let maxReasonLength = 500
 
@@ -45,7 +46,7 @@ struct LegalHoldStore: Sendable {
         let now = clock.now()
         return try await pool.withTransaction { connection in
             let (principal, consent) = try ConsentQueries.lockForChange(
-                consentId: consentId, keyHash: keyHash, permission: .manageLegalHolds, on: connection)
+                consentId: consentId, keyHash: keyHash, permission: .manageLegalHolds, keyring: keyring, on: connection)
             let binds: [any PGBindable] = [consent.merchantId, consent.id]
             let before = try connection.query(Self.current, binds)[0]
             let heldReason: String? = try before.decode(String?.self, 1)

@@ -12,6 +12,7 @@ import ServiceLifecycle
 struct RetentionPurge: Service {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
     let interval: Duration
     let logger: Logger
 
@@ -86,9 +87,9 @@ struct RetentionPurge: Service {
                 let asOf: String = try row.decode(String.self, 3)
                 guard
                     let consent = try ConsentQueries.one(
-                        ConsentQueries.byIdForUpdate, [merchantId, consentId], on: connection)
+                        ConsentQueries.byIdForUpdate, [merchantId, consentId], keyring: keyring, on: connection)
                 else { continue }
-                let bundle = try EvidenceBundle.build(consent, generatedAt: now, on: connection)
+                let bundle = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
                 let digest = Digest.sha256Hex(bundle.serialized())
                 let deleted = try connection.query(Self.purge, [merchantId, consentId, asOf, now.rfc3339, digest])
                 if try deleted[0].decode(Bool.self, 0) {

@@ -7,6 +7,7 @@ import PGClient
 struct DebitStore: Sendable {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
 
     static let insert = PGStatement(
         """
@@ -22,7 +23,7 @@ struct DebitStore: Sendable {
         let now = clock.now()
         return try await pool.withTransaction { connection in
             let (principal, consent) = try ConsentQueries.lockForChange(
-                consentId: consentId, keyHash: keyHash, permission: .announceDebit, on: connection)
+                consentId: consentId, keyHash: keyHash, permission: .announceDebit, keyring: keyring, on: connection)
             let merchant = principal.merchant
             let status = consent.effectiveStatus(at: now)
             guard ![.cancelled, .completed, .expired].contains(status) else {

@@ -7,6 +7,7 @@ import PGClient
 struct PaymentStore: Sendable {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
 
     static let existing = PGStatement(
@@ -43,7 +44,7 @@ struct PaymentStore: Sendable {
         let now = clock.now()
         let outcome = try await pool.withTransaction { connection -> Outcome in
             var (principal, consent) = try ConsentQueries.lockForChange(
-                consentId: consentId, keyHash: keyHash, permission: .recordPayment, on: connection)
+                consentId: consentId, keyHash: keyHash, permission: .recordPayment, keyring: keyring, on: connection)
             let merchant = principal.merchant
             let stored = try connection.query(Self.existing, [merchant.merchantId, input.paymentId])
             if stored.rowCount == 1 {

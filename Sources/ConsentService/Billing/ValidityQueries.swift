@@ -2,14 +2,16 @@ import ConsentRules
 import Foundation
 import PGClient
 
-/// "May I take this debit?" in one statement: the caller's principal, the consent, the notice period of the
-/// policy its deadlines came from, and the earliest sent notice for exactly this amount and date.
+/// "May I take this debit?" in one statement: the caller's principal, the consent's status, terms and card (no
+/// more: the answer needs nothing else, and never the consumer's personal data), the notice period of the policy
+/// its deadlines came from, and the earliest sent notice for exactly this amount and date.
 enum ValidityQueries {
     static func statement(where condition: String) -> PGStatement {
         PGStatement(
             """
             WITH principal AS (\(Authenticator.principalSelect))
-            SELECT principal.*, \(ConsentRow.selectList(alias: "c")), p.notice_days,
+            SELECT principal.*, c.status, \(microseconds("c.expires_at")), \(ConsentRow.termsAndCardList(alias: "c")),
+                   p.notice_days,
                    (SELECT \(microseconds("min(d.notice_sent_at)")) FROM debits d
                     WHERE d.merchant_id = c.merchant_id AND d.consent_id = c.id AND d.debit_date = $3::date
                       AND d.amount_minor = $4 AND d.currency = $5 AND d.notice_sent_at IS NOT NULL)
@@ -41,13 +43,18 @@ struct ValidityStore: Sendable {
             var cursor = RowCursor(result[0])
             let principal = try Authenticator.principal(from: &cursor, permission: .checkValidity)
             guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-            let consent = try ConsentRow.decode(&cursor)
+            guard let storedStatus = try ConsentStatus(rawValue: cursor.next(String.self)) else {
+                throw StoredDataError(column: "status")
+            }
+            let expiresAt = Instant(microsecondsSinceEpoch: try cursor.next())
+            let terms = try ConsentRow.decodeTerms(&cursor)
+            let card = try ConsentRow.decodeCard(&cursor)
             let noticeDays: Int = try cursor.next()
             let noticeSentAt: Int64? = try cursor.next()
-            let status = consent.effectiveStatus(at: now)
+            let status = ConsentRecord.effectiveStatus(storedStatus, expiresAt: expiresAt, at: now)
             let decision = DebitValidity.decide(
                 DebitConsent(
-                    status: status, terms: consent.draft.terms, card: consent.draft.card, noticeDays: noticeDays,
+                    status: status, terms: terms, card: card, noticeDays: noticeDays,
                     timeZone: principal.merchant.timeZone),
                 amount: debit.amount, date: debit.date,
                 notices: noticeSentAt.map {

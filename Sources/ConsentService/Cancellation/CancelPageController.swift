@@ -18,6 +18,7 @@ struct CancelPageController {
     let store: CancellationStore
     let templates: MessageTemplates
     let publicURL: String
+    let keyring: PersonalDataKeyring
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cancel/{token}", use: show)
@@ -36,7 +37,8 @@ struct CancelPageController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let link = try await resolve(context),
             let subject = try await MessageSubject.load(
-                merchantId: link.subject.merchantId, consentId: link.subject.consentId, pool: pool)
+                merchantId: link.subject.merchantId, consentId: link.subject.consentId, pool: pool,
+                keyring: keyring)
         else { return page(.notFound, language: "en", facts: nil, status: .notFound) }
         let consent = subject.consent
         switch consent.effectiveStatus(at: store.clock.now()) {
@@ -65,7 +67,8 @@ struct CancelPageController {
         }
         guard let consent = try await store.cancelFromLink(link.subject, timeZone: link.timeZone),
             let subject = try await MessageSubject.load(
-                merchantId: link.subject.merchantId, consentId: link.subject.consentId, pool: pool)
+                merchantId: link.subject.merchantId, consentId: link.subject.consentId, pool: pool,
+                keyring: keyring)
         else { return page(.notFound, language: "en", facts: nil, status: .notFound) }
         if consent.status == .cancelled { return page(.cancelled, subject, link: link) }
         return page(.ended, subject, link: link, extra: ["status": consent.effectiveStatus(at: store.clock.now()).rawValue])

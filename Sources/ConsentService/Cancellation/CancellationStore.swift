@@ -8,6 +8,7 @@ import PGClient
 struct CancellationStore: Sendable {
     let pool: PGPool
     let clock: AppClock
+    let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
 
     static let cancel = PGStatement(
@@ -36,7 +37,7 @@ struct CancellationStore: Sendable {
         let now = clock.now()
         let (json, cancelledNow) = try await pool.withTransaction { connection -> (JSONValue, Bool) in
             var (principal, consent) = try ConsentQueries.lockForChange(
-                consentId: consentId, keyHash: keyHash, permission: .cancelConsent, on: connection)
+                consentId: consentId, keyHash: keyHash, permission: .cancelConsent, keyring: keyring, on: connection)
             switch consent.effectiveStatus(at: now) {
             case .cancelled:
                 // Repeating a cancellation answers with the one recorded.
@@ -61,7 +62,7 @@ struct CancellationStore: Sendable {
         let (consent, cancelledNow) = try await pool.withTransaction { connection -> (ConsentRecord?, Bool) in
             guard
                 var consent = try ConsentQueries.one(
-                    ConsentQueries.byIdForUpdate, [subject.merchantId, subject.consentId], on: connection)
+                    ConsentQueries.byIdForUpdate, [subject.merchantId, subject.consentId], keyring: keyring, on: connection)
             else { return (nil, false) }
             switch consent.effectiveStatus(at: now) {
             case .pending, .active:

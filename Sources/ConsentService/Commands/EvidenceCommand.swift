@@ -17,8 +17,9 @@ struct EvidenceCommand: AsyncParsableCommand {
     func run() async throws {
         guard let id = UUID(uuidString: consentId) else { throw ValidationError("CONSENT_ID must be a consent id (a UUID)") }
         let merchant = self.merchant
-        let bundle = try await withDatabase { _, pool in
-            try await pool.withTransaction { connection -> JSONValue? in
+        let bundle = try await withDatabase { configuration, pool in
+            let keyring = try configuration.personalDataKeys.keyring()
+            return try await pool.withTransaction { connection -> JSONValue? in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 let merchantId: String
                 if let merchant {
@@ -28,10 +29,12 @@ struct EvidenceCommand: AsyncParsableCommand {
                     guard found.rowCount == 1 else { return nil }
                     merchantId = try found[0].decode(String.self, 0)
                 }
-                guard let consent = try ConsentQueries.one(ConsentQueries.byId, [merchantId, id], on: connection) else {
-                    return nil
-                }
-                return try EvidenceBundle.build(consent, generatedAt: AppClock.system.now(), on: connection)
+                guard
+                    let consent = try ConsentQueries.one(
+                        ConsentQueries.byId, [merchantId, id], keyring: keyring, on: connection)
+                else { return nil }
+                return try EvidenceBundle.build(
+                    consent, generatedAt: AppClock.system.now(), keyring: keyring, on: connection)
             }
         }
         guard let bundle else {

@@ -4,15 +4,15 @@ import PGClient
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply the pending files of migrations/ (each once, even when several instances start together).")
+        abstract: "Apply the pending files of migrations/ (each once, even when several instances start together).",
+        discussion: "Then seals any personal data still stored in the clear, as `serve` does on start.")
 
     func run() async throws {
-        let applied = try await withDatabase(migrated: false) { configuration, pool in
-            let migrator = PGMigrator(
-                migrations: try PGMigration.load(
-                    directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
-            return try await migrator.migrate(pool).map(\.name)
+        let (applied, sealed) = try await withDatabase(migrated: false) { configuration, pool in
+            let prepared = try await ServiceStartup.prepare(configuration, pool: pool)
+            return (prepared.applied, prepared.sealed.values.reduce(0, +))
         }
         print(applied.isEmpty ? "the schema is up to date" : "applied: \(applied.joined(separator: ", "))")
+        if sealed > 0 { print("sealed the personal data of \(sealed) rows stored in the clear") }
     }
 }

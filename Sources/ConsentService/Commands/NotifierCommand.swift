@@ -24,12 +24,12 @@ struct NotifierCommand: AsyncParsableCommand {
         let logger = ServiceLogging.bootstrap(level: configuration.logLevel)
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            let migrator = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let notifier = try await NotifierService.make(
                 configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
-                metrics: NotifierMetrics(registry: registry), logger: logger)
+                metrics: NotifierMetrics(registry: registry), keyring: keyring, logger: logger)
             if let port {
                 let router = Router(context: AppRequestContext.self)
                 HealthController(pool: session.pool, migrator: migrator, registry: registry).addRoutes(to: router)

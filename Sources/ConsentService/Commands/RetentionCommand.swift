@@ -14,8 +14,10 @@ struct RetentionCommand: AsyncParsableCommand {
 
         func run() async throws {
             let dryRun = self.dryRun
-            let (purged, verb) = try await withDatabase { _, pool in
-                let purge = RetentionPurge(pool: pool, clock: .system, interval: .seconds(86400), logger: Logger(label: "retention"))
+            let (purged, verb) = try await withDatabase { configuration, pool in
+                let purge = RetentionPurge(
+                    pool: pool, clock: .system, keyring: try configuration.personalDataKeys.keyring(),
+                    interval: .seconds(86400), logger: Logger(label: "retention"))
                 return dryRun ? (try await purge.listDue(), "would delete") : (try await purge.purgeDue(), "deleted")
             }
             for consent in purged {

@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            let migrator = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
             let calendars = try CalendarRegistry.load(
                 directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
             let registry = PrometheusCollectorRegistry()
@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                 background.append(
                     try await NotifierService.make(
                         configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
-                        metrics: NotifierMetrics(registry: registry), logger: logger))
+                        metrics: NotifierMetrics(registry: registry), keyring: keyring, logger: logger))
             }
             let templates = try await MessageTemplates.load(
                 directory: ResourceLocator.directory(named: "templates", override: configuration.notifier.templatesDirectory))
@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration,
                 dependencies: AppDependencies(
                     pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
-                    templates: templates, publicURL: configuration.notifier.publicURL,
+                    templates: templates, publicURL: configuration.notifier.publicURL, keyring: keyring,
                     allowPrivateWebhookDestinations: configuration.notifier.allowPrivateWebhookDestinations),
                 background: background, logger: logger)
             try await app.runService()
@@ -59,17 +59,40 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// What `serve` and `notifier` both do first.
+/// What `serve`, `notifier` and `migrate` all do first: bring the schema up to date, seal any personal data
+/// still stored in the clear, and make sure the configured keys open what is stored.
 enum ServiceStartup {
-    static func migrate(_ configuration: AppConfiguration, pool: PGPool, logger: Logger) async throws -> PGMigrator {
+    struct Prepared {
+        let migrator: PGMigrator
+        let keyring: PersonalDataKeyring
+        let applied: [String]
+        /// Rows per table that were still in the clear.
+        let sealed: [String: Int]
+    }
+
+    static func prepare(_ configuration: AppConfiguration, pool: PGPool) async throws -> Prepared {
+        let keyring = try configuration.personalDataKeys.keyring()
         let migrator = PGMigrator(
             migrations: try PGMigration.load(
                 directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
-        let applied = try await migrator.migrate(pool)
-        if !applied.isEmpty {
-            logger.info("applied migrations", metadata: ["names": "\(applied.map { $0.name })"])
+        let applied = try await migrator.migrate(pool).map(\.name)
+        let sealing = PersonalDataSealing(pool: pool, keyring: keyring)
+        let sealed = try await sealing.sealPlaintext().filter { $0.value > 0 }
+        try await sealing.checkKeysOpenStoredData()
+        return Prepared(migrator: migrator, keyring: keyring, applied: applied, sealed: sealed)
+    }
+
+    static func migrate(_ configuration: AppConfiguration, pool: PGPool, logger: Logger) async throws
+        -> (PGMigrator, PersonalDataKeyring)
+    {
+        let prepared = try await prepare(configuration, pool: pool)
+        if !prepared.applied.isEmpty {
+            logger.info("applied migrations", metadata: ["names": "\(prepared.applied)"])
         }
-        return migrator
+        if !prepared.sealed.isEmpty {
+            logger.notice("sealed personal data stored in the clear", metadata: ["rows": "\(prepared.sealed)"])
+        }
+        return (prepared.migrator, prepared.keyring)
     }
 }
 

@@ -50,43 +50,47 @@ enum ConsentQueries {
         """)
     static let idempotentResponse = PGStatement(
         """
-        SELECT request_hash, response_status, response_body FROM idempotency_keys
+        SELECT request_hash, response_status, response_body, response_key FROM idempotency_keys
         WHERE merchant_id = $1 AND idempotency_key = $2
         """)
     static let completeIdempotencyKey = PGStatement(
         """
-        UPDATE idempotency_keys SET response_status = $3, response_body = $4, consent_id = $5
+        UPDATE idempotency_keys SET response_status = $3, response_body = $4, consent_id = $5, response_key = $6
         WHERE merchant_id = $1 AND idempotency_key = $2
         """)
 
-    static func one(_ statement: PGStatement, _ binds: [any PGBindable], on connection: PGConnection) throws
-        -> ConsentRecord?
-    {
+    static func one(
+        _ statement: PGStatement, _ binds: [any PGBindable], keyring: PersonalDataKeyring, on connection: PGConnection
+    ) throws -> ConsentRecord? {
         let result = try connection.query(statement, binds)
-        return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0])
+        return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0], keyring: keyring)
     }
 
     /// A read's consent: `statement` is one of the `principalAndConsent` reads, run with the key hash and `match`;
     /// the key is checked for `permission`, and another merchant's or an unknown consent is 404.
     static func readable(
         _ statement: PGStatement, keyHash: [UInt8], match: any PGBindable, permission: Permission,
-        on connection: PGConnection
+        keyring: PersonalDataKeyring, on connection: PGConnection
     ) throws -> ConsentRecord {
         let result = try connection.query(statement, [keyHash, match])
         guard result.rowCount == 1 else { throw APIError.unauthorized }
         var cursor = RowCursor(result[0])
         _ = try Authenticator.principal(from: &cursor, permission: permission)
         guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-        return try ConsentRow.decode(&cursor)
+        return try ConsentRow.decode(&cursor, keyring: keyring)
     }
 
     /// The caller's principal, checked for `permission`, and its merchant's consent, locked until the transaction
     /// ends: the start of every change to a consent.
     static func lockForChange(
-        consentId: UUID, keyHash: [UInt8], permission: Permission, on connection: PGConnection
+        consentId: UUID, keyHash: [UInt8], permission: Permission, keyring: PersonalDataKeyring,
+        on connection: PGConnection
     ) throws -> (Principal, ConsentRecord) {
         let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: permission)
-        guard let consent = try one(byIdForUpdate, [principal.merchant.merchantId, consentId], on: connection) else {
+        guard
+            let consent = try one(
+                byIdForUpdate, [principal.merchant.merchantId, consentId], keyring: keyring, on: connection)
+        else {
             throw APIError.consentNotFound
         }
         return (principal, consent)

@@ -17,16 +17,22 @@ enum ConsentRow {
         }
     }
 
-    private static let layout: [Column] = [
-        .value("id"), .value("merchant_id"), .value("merchant_reference"), .value("status"), .value("request_hash"),
-        .value("consumer_first_name"), .value("consumer_last_name"), .value("consumer_email"),
-        .value("consumer_phone"), .value("consumer_language"),
+    /// The terms the consumer agreed to, in `decodeTerms` order.
+    private static let termsLayout: [Column] = [
         .value("terms_type"), .value("amount_minor"), .value("currency"), .value("amount_type"),
         .value("max_amount_minor"), .text("first_debit_date"), .value("date_type"), .value("frequency_interval"),
         .value("frequency_days"), .text("end_date"), .value("objective_criteria"),
-        .value("communication_method"), .value("communication_address"),
+    ]
+    private static let cardLayout: [Column] = [
         .value("card_brand"), .value("card_last4"), .value("card_expiry_month"), .value("card_expiry_year"),
-        .instant("accepted_at"), .value("ip_address"), .value("user_agent"), .value("disclosure_text"),
+    ]
+
+    private static let layout: [Column] =
+        [
+            .value("id"), .value("merchant_id"), .value("merchant_reference"), .value("status"), .value("request_hash"),
+            .value("personal_data"), .value("personal_data_key"), .value("consumer_language"),
+        ] + termsLayout + [.value("communication_method")] + cardLayout + [
+        .instant("accepted_at"), .value("disclosure_text"),
         .value("disclosure_version"), .value("disclosure_sha256"),
         .value("recurrence_id"), .value("initial_payment_id"), .instant("activated_at"), .instant("expires_at"),
         .value("policy_version"), .text("confirmation_due_by"), .instant("confirmation_sent_at"),
@@ -42,57 +48,40 @@ enum ConsentRow {
     }
 
     static let columnCount = layout.count
+
+    /// The select list of the terms and then the card, for reads that need only those (`decodeTerms`, `decodeCard`).
+    static func termsAndCardList(alias: String) -> String {
+        (termsLayout + cardLayout).map { $0.sql(prefix: alias + ".") }.joined(separator: ", ")
+    }
     static let selectList = selectList(alias: nil)
 
-    static func decode(_ row: PGRow) throws -> ConsentRecord {
+    static func decode(_ row: PGRow, keyring: PersonalDataKeyring) throws -> ConsentRecord {
         var cursor = RowCursor(row)
-        return try decode(&cursor)
+        return try decode(&cursor, keyring: keyring)
     }
 
-    static func decode(_ c: inout RowCursor) throws -> ConsentRecord {
+    /// Opens the consent's sealed personal data with `keyring` on the way.
+    static func decode(_ c: inout RowCursor, keyring: PersonalDataKeyring) throws -> ConsentRecord {
         let id: UUID = try c.next()
         let merchantId: String = try c.next()
         let reference: String = try c.next()
         let status = try ConsentStatus(rawValue: c.next(String.self)) ?? .pending
         let requestHash: String = try c.next()
-        let consumer = Consumer(
-            firstName: try c.next(), lastName: try c.next(), email: try c.next(), phone: try c.next(),
-            language: try c.next())
-        let termsType = try TermsType(rawValue: c.next(String.self)) ?? .scheduled
-        let amountMinor: Int64 = try c.next()
-        let currencyCode: String = try c.next()
-        guard let currency = Currency.iso4217(currencyCode) else {
-            throw StoredDataError(column: "currency")
+        let sealedBytes: [UInt8] = try c.next()
+        let sealed = SealedValue(keyId: try c.next(), bytes: sealedBytes)
+        let context = SealingContext.consent(merchantId: merchantId, consentId: id)
+        guard let personal = ConsumerPersonalData(decoding: try keyring.open(sealed, context: context)) else {
+            throw PersonalDataError.malformed(context.description)
         }
-        let amountType = try AmountType(rawValue: c.next(String.self)) ?? .fixed
-        let maxAmountMinor: Int64? = try c.next()
-        let firstDebitDate = try c.next(String?.self).flatMap(LocalDate.init(iso:))
-        let dateType = try DateType(rawValue: c.next(String.self)) ?? .fixed
-        let interval: String? = try c.next()
-        let days: Int? = try c.next()
-        let frequency: Frequency? =
-            switch interval {
-            case "monthly": .monthly
-            case "custom": .everyDays(days ?? 0)
-            default: nil
-            }
-        let terms = Terms(
-            type: termsType,
-            amount: Money(minorUnits: amountMinor, currency: currency),
-            amountType: amountType,
-            maxAmount: maxAmountMinor.map { Money(minorUnits: $0, currency: currency) },
-            firstDebitDate: firstDebitDate,
-            dateType: dateType,
-            frequency: frequency,
-            endDate: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
-            objectiveCriteria: try c.next())
-        let communication = Communication(method: try c.next(), address: try c.next())
-        let card = Card(
-            brand: try c.next(), last4: try c.next(),
-            expiryMonth: Int(try c.next(Int16.self)), expiryYear: Int(try c.next(Int16.self)))
+        let consumer = Consumer(
+            firstName: personal.firstName, lastName: personal.lastName, email: personal.email, phone: personal.phone,
+            language: try c.next())
+        let terms = try decodeTerms(&c)
+        let communication = Communication(method: try c.next(), address: personal.communicationAddress)
+        let card = try decodeCard(&c)
         let evidence = Evidence(
             acceptedAt: Instant(microsecondsSinceEpoch: try c.next()),
-            ipAddress: try c.next(), userAgent: try c.next(), disclosureText: try c.next(),
+            ipAddress: personal.ipAddress, userAgent: personal.userAgent, disclosureText: try c.next(),
             disclosureVersion: try c.next())
         let disclosureSha256: String = try c.next()
         let recurrenceId: String? = try c.next()
@@ -124,27 +113,76 @@ enum ConsentRow {
             updatedAt: Instant(microsecondsSinceEpoch: try c.next()))
     }
 
-    /// The consent's INSERT, values $1…$43 (see `insertBinds`); any unique conflict inserts nothing.
+    static func decodeTerms(_ c: inout RowCursor) throws -> Terms {
+        let termsType = try TermsType(rawValue: c.next(String.self)) ?? .scheduled
+        let amountMinor: Int64 = try c.next()
+        let currencyCode: String = try c.next()
+        guard let currency = Currency.iso4217(currencyCode) else {
+            throw StoredDataError(column: "currency")
+        }
+        let amountType = try AmountType(rawValue: c.next(String.self)) ?? .fixed
+        let maxAmountMinor: Int64? = try c.next()
+        let firstDebitDate = try c.next(String?.self).flatMap(LocalDate.init(iso:))
+        let dateType = try DateType(rawValue: c.next(String.self)) ?? .fixed
+        let interval: String? = try c.next()
+        let days: Int? = try c.next()
+        let frequency: Frequency? =
+            switch interval {
+            case "monthly": .monthly
+            case "custom": .everyDays(days ?? 0)
+            default: nil
+            }
+        return Terms(
+            type: termsType,
+            amount: Money(minorUnits: amountMinor, currency: currency),
+            amountType: amountType,
+            maxAmount: maxAmountMinor.map { Money(minorUnits: $0, currency: currency) },
+            firstDebitDate: firstDebitDate,
+            dateType: dateType,
+            frequency: frequency,
+            endDate: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
+            objectiveCriteria: try c.next())
+    }
+
+    static func decodeCard(_ c: inout RowCursor) throws -> Card {
+        Card(
+            brand: try c.next(), last4: try c.next(),
+            expiryMonth: Int(try c.next(Int16.self)), expiryYear: Int(try c.next(Int16.self)))
+    }
+
+    /// The consent's INSERT, values $1…$\(insertBindCount) (see `insertBinds`); any unique conflict inserts nothing.
     static let insertSQL = """
         INSERT INTO consents (
             merchant_id, id, merchant_reference, status, request_hash,
-            consumer_first_name, consumer_last_name, consumer_email, consumer_phone, consumer_language,
+            personal_data, personal_data_key, consumer_language,
             terms_type, amount_minor, currency, amount_type, max_amount_minor, first_debit_date,
             date_type, frequency_interval, frequency_days, end_date, objective_criteria,
-            communication_method, communication_address,
+            communication_method,
             card_brand, card_last4, card_expiry_month, card_expiry_year,
-            accepted_at, ip_address, user_agent, disclosure_text, disclosure_version, disclosure_sha256,
+            accepted_at, disclosure_text, disclosure_version, disclosure_sha256,
             recurrence_id, initial_payment_id, activated_at, expires_at,
             policy_version, confirmation_due_by, last_event_seq, last_event_hash, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39,
-                $40, $41, $42, $43)
+        VALUES (\((1...insertBindCount).map { "$\($0)" }.joined(separator: ", ")))
         ON CONFLICT DO NOTHING
         RETURNING merchant_id, id
         """
 
-    static func insertBinds(_ consent: ConsentRecord) -> [any PGBindable] {
+    static let insertBindCount = 38
+
+    /// The consumer's personal data of `consent`, as the row stores it.
+    static func personalData(of consent: ConsentRecord) -> ConsumerPersonalData {
         let draft = consent.draft
+        return ConsumerPersonalData(
+            firstName: draft.consumer.firstName, lastName: draft.consumer.lastName, email: draft.consumer.email,
+            phone: draft.consumer.phone, communicationAddress: draft.communication.address,
+            ipAddress: draft.evidence.ipAddress, userAgent: draft.evidence.userAgent)
+    }
+
+    static func insertBinds(_ consent: ConsentRecord, keyring: PersonalDataKeyring) -> [any PGBindable] {
+        let draft = consent.draft
+        let sealed = keyring.seal(
+            personalData(of: consent).encoded(),
+            context: .consent(merchantId: consent.merchantId, consentId: consent.id))
         let terms = draft.terms
         let (interval, days): (String?, Int?) =
             switch terms.frequency {
@@ -154,15 +192,13 @@ enum ConsentRow {
             }
         return [
             consent.merchantId, consent.id, draft.merchantReference, consent.status.rawValue, consent.requestHash,
-            draft.consumer.firstName, draft.consumer.lastName, draft.consumer.email, draft.consumer.phone,
-            draft.consumer.language,
+            sealed.bytes, sealed.keyId, draft.consumer.language,
             terms.type.rawValue, terms.amount.minorUnits, terms.amount.currency.code, terms.amountType.rawValue,
             terms.maxAmount?.minorUnits, terms.firstDebitDate?.iso,
             terms.dateType.rawValue, interval, days, terms.endDate?.iso, terms.objectiveCriteria,
-            draft.communication.method, draft.communication.address,
+            draft.communication.method,
             draft.card.brand, draft.card.last4, draft.card.expiryMonth, draft.card.expiryYear,
-            draft.evidence.acceptedAt.rfc3339, draft.evidence.ipAddress, draft.evidence.userAgent,
-            draft.evidence.disclosureText, draft.evidence.disclosureVersion, consent.disclosureSha256,
+            draft.evidence.acceptedAt.rfc3339, draft.evidence.disclosureText, draft.evidence.disclosureVersion, consent.disclosureSha256,
             draft.recurrenceId, consent.initialPaymentId, consent.activatedAt?.rfc3339, consent.expiresAt.rfc3339,
             consent.policyVersion, consent.confirmationDueBy.iso, consent.lastEventSeq, consent.lastEventHash,
             consent.createdAt.rfc3339, consent.updatedAt.rfc3339,

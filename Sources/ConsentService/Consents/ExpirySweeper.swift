@@ -9,6 +9,7 @@ struct ExpirySweeper: Service {
     let pool: PGPool
     let clock: AppClock
     let metrics: ServiceMetrics
+    let keyring: PersonalDataKeyring
     let interval: Duration
     let logger: Logger
 
@@ -46,7 +47,7 @@ struct ExpirySweeper: Service {
         let count = try await pool.withTransaction { connection in
             let result = try connection.query(Self.due, [now.rfc3339, Self.batchSize])
             for row in result {
-                var consent = try ConsentRow.decode(row)
+                var consent = try ConsentRow.decode(row, keyring: keyring)
                 let months = try row.decode(Int.self, ConsentRow.columnCount)
                 try ConsentExpiry.expire(&consent, retentionMonths: months, now: now, on: connection)
             }

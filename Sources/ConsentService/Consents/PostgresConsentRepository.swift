@@ -6,11 +6,13 @@ struct PostgresConsentRepository: ConsentRepository {
     let pool: PGPool
     let calendars: CalendarRegistry
     let clock: AppClock
+    let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
 
     func capture(_ request: CaptureRequest) async throws -> StoredResponse {
         let now = clock.now()
         let calendars = self.calendars
+        let keyring = self.keyring
         // Equal bodies, whatever their white space or key order, are the same request.
         let requestHash = Digest.sha256Hex(request.body.serialized())
         let response = try await pool.withConnection { connection in
@@ -25,17 +27,21 @@ struct PostgresConsentRepository: ConsentRepository {
                 draft: draft, merchant: merchant, calendar: calendar, requestHash: requestHash, now: now)
             let events = NewConsent.events(for: &consent, actor: principal.actor)
             guard let key = request.idempotencyKey else {
-                return try Self.insertOrMatch(&consent, events: events, now: now, on: connection)
+                return try Self.insertOrMatch(&consent, events: events, now: now, keyring: keyring, on: connection)
             }
             return try connection.transaction { connection in
                 let reserved = try connection.query(
                     ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
                 if reserved.rowCount == 0 {
-                    return try Self.replay(key: key, requestHash: requestHash, merchant: merchant, on: connection)
+                    return try Self.replay(
+                        key: key, requestHash: requestHash, merchant: merchant, keyring: keyring, on: connection)
                 }
-                let response = try Self.insertOrMatch(&consent, events: events, now: now, on: connection)
+                let response = try Self.insertOrMatch(&consent, events: events, now: now, keyring: keyring, on: connection)
+                // The response repeats the consumer's personal data, so it is kept sealed like the consent.
+                let sealed = keyring.seal(
+                    response.body, context: .idempotentResponse(merchantId: merchant.merchantId, key: key))
                 _ = try connection.query(ConsentQueries.completeIdempotencyKey, [
-                    merchant.merchantId, key, response.status, response.body, consent.id,
+                    merchant.merchantId, key, response.status, sealed.bytes, consent.id, sealed.keyId,
                 ])
                 return response
             }
@@ -60,7 +66,7 @@ struct PostgresConsentRepository: ConsentRepository {
         let now = clock.now()
         let outcome = try await pool.withTransaction { connection -> ActivationOutcome in
             var (principal, consent) = try ConsentQueries.lockForChange(
-                consentId: request.consentId, keyHash: request.keyHash, permission: .activateConsent, on: connection)
+                consentId: request.consentId, keyHash: request.keyHash, permission: .activateConsent, keyring: keyring, on: connection)
             switch consent.status {
             case .active where consent.draft.recurrenceId == request.recurrenceId:
                 return .alreadyActive(ConsentRepresentation.json(consent, now: now))
@@ -99,7 +105,7 @@ struct PostgresConsentRepository: ConsentRepository {
         let now = clock.now()
         return try await pool.withConnection { connection in
             let consent = try ConsentQueries.readable(
-                statement, keyHash: keyHash, match: match, permission: .readConsent, on: connection)
+                statement, keyHash: keyHash, match: match, permission: .readConsent, keyring: keyring, on: connection)
             return ConsentRepresentation.json(consent, now: now)
         }
     }
@@ -112,9 +118,10 @@ struct PostgresConsentRepository: ConsentRepository {
         }
     }
 
-    private static func replay(key: String, requestHash: String, merchant: MerchantContext, on connection: PGConnection)
-        throws -> StoredResponse
-    {
+    private static func replay(
+        key: String, requestHash: String, merchant: MerchantContext, keyring: PersonalDataKeyring,
+        on connection: PGConnection
+    ) throws -> StoredResponse {
         let stored = try connection.query(ConsentQueries.idempotentResponse, [merchant.merchantId, key])
         guard stored.rowCount == 1 else { throw StoredDataError(column: "idempotency_key") }
         let row = stored[0]
@@ -123,19 +130,28 @@ struct PostgresConsentRepository: ConsentRepository {
                 status: .conflict, code: .idempotencyKeyReused,
                 message: "This Idempotency-Key was already used with a different request body.")
         }
-        return StoredResponse(status: try row.decode(Int.self, 1), body: try row.decode([UInt8].self, 2))
+        let body: [UInt8] = try row.decode([UInt8].self, 2)
+        guard let keyId = try row.decode(String?.self, 3) else {
+            return StoredResponse(status: try row.decode(Int.self, 1), body: body)
+        }
+        let opened = try keyring.open(
+            SealedValue(keyId: keyId, bytes: body),
+            context: .idempotentResponse(merchantId: merchant.merchantId, key: key))
+        return StoredResponse(status: try row.decode(Int.self, 1), body: opened)
     }
 
     /// Inserts the consent, or, when its merchantReference is taken, answers with the existing consent if it
     /// came from the same body.
     private static func insertOrMatch(
-        _ consent: inout ConsentRecord, events: [ConsentEvent], now: Instant, on connection: PGConnection
+        _ consent: inout ConsentRecord, events: [ConsentEvent], now: Instant, keyring: PersonalDataKeyring,
+        on connection: PGConnection
     ) throws -> StoredResponse {
         // DO NOTHING on any unique conflict waits for a concurrent twin to commit instead of failing.
-        if try !ConsentCaptureStatement.run(consent, events: events, now: now, on: connection) {
+        if try !ConsentCaptureStatement.run(consent, events: events, now: now, keyring: keyring, on: connection) {
             guard
                 let existing = try ConsentQueries.one(
-                    ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference], on: connection)
+                    ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference],
+                    keyring: keyring, on: connection)
             else {
                 throw APIError(
                     status: .conflict, code: .duplicateRecurrenceId,

@@ -11,7 +11,7 @@ struct ConsentEmail {
 
     static func build(
         _ kind: MessageKind, subject: MessageSubject, templates: MessageTemplates, publicURL: String, outboxId: UUID,
-        date: Instant, debit: MessageFacts.Debit? = nil
+        date: Instant, keyring: PersonalDataKeyring, debit: MessageFacts.Debit? = nil
     ) throws -> ConsentEmail {
         guard let from = MailAddress(parsing: subject.merchant.sender) else { throw StoredDataError(column: "sender") }
         let sender = MailAddress(name: from.name ?? subject.merchant.name, address: from.address)
@@ -34,6 +34,9 @@ struct ConsentEmail {
                 bytes: email.rendered(),
                 envelope: SMTPEnvelope(from: sender.address, recipients: [draft.communication.address]),
                 messageId: messageId),
-            evidence: MessageEvidence(recipient: draft.communication.address, subject: content.subject, language: language))
+            evidence: MessageEvidence(
+                recipient: MessageRecipient.sealed(
+                    draft.communication.address, context: .message(merchantId: consent.merchantId, outboxId: outboxId), keyring: keyring),
+                subject: content.subject, language: language))
     }
 }

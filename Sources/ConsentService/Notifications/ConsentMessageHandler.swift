@@ -11,6 +11,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     /// Where cancel links point, without a trailing slash.
     let publicURL: String
     let metrics: NotifierMetrics
+    let keyring: PersonalDataKeyring
 
     static let actor = "system:notifier"
 
@@ -23,7 +24,8 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             throw ComposeError(message: "unknown message kind \(message.kind)")
         }
         guard let consentId = message.consentId,
-            let subject = try await MessageSubject.load(merchantId: message.merchantId, consentId: consentId, pool: pool)
+            let subject = try await MessageSubject.load(
+                merchantId: message.merchantId, consentId: consentId, pool: pool, keyring: keyring)
         else {
             return .withdraw(reason: "the consent no longer exists")
         }
@@ -41,7 +43,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         }
         let email = try ConsentEmail.build(
             kind, subject: subject, templates: templates, publicURL: publicURL, outboxId: message.id, date: attemptAt,
-            debit: debit)
+            keyring: keyring, debit: debit)
         return .send(email.outgoing, evidence: email.evidence)
     }
 

@@ -24,12 +24,14 @@ struct MessageSubject: Sendable {
         """)
 
     /// Nil when the consent no longer exists.
-    static func load(merchantId: String, consentId: UUID, pool: PGPool) async throws -> MessageSubject? {
+    static func load(merchantId: String, consentId: UUID, pool: PGPool, keyring: PersonalDataKeyring) async throws
+        -> MessageSubject?
+    {
         try await pool.withConnection { connection in
             let result = try connection.query(load, [merchantId, consentId])
             guard result.rowCount == 1 else { return nil }
             var cursor = RowCursor(result[0])
-            let consent = try ConsentRow.decode(&cursor)
+            let consent = try ConsentRow.decode(&cursor, keyring: keyring)
             let merchant = Merchant(
                 name: try cursor.next(), sender: try cursor.next(), supportEmail: try cursor.next(),
                 cancelTokenKey: try cursor.next())

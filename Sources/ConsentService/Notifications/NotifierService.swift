@@ -19,7 +19,7 @@ struct NotifierService: Service {
     /// Loads and checks the templates, and opens the transport; any problem is a startup error.
     static func make(
         _ configuration: NotifierConfiguration, pool: PGPool, conninfo: String, clock: AppClock,
-        metrics: NotifierMetrics, logger: Logger
+        metrics: NotifierMetrics, keyring: PersonalDataKeyring, logger: Logger
     ) async throws -> NotifierService {
         let templates = try await MessageTemplates.load(
             directory: ResourceLocator.directory(named: "templates", override: configuration.templatesDirectory))
@@ -28,7 +28,8 @@ struct NotifierService: Service {
             try smtp ?? OutboxFolderTransport(directory: configuration.outboxDirectory)
         let wakeSignal = WakeSignal()
         let handler = ConsentMessageHandler(
-            pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics)
+            pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics,
+            keyring: keyring)
         let worker = OutboxWorker(
             queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds), transport: transport,
             webhooks: WebhookTransport(allowPrivateDestinations: configuration.allowPrivateWebhookDestinations),

@@ -76,7 +76,7 @@ enum WebhookMessage {
             key: secret)
         return .post(
             WebhookPost(url: url, body: body, headers: headers),
-            evidence: MessageEvidence(recipient: url, subject: type, language: nil))
+            evidence: MessageEvidence(recipient: .plain(url), subject: type, language: nil))
     }
 
     /// `{"type", "timestamp", "data"}` as Standard Webhooks lays a payload out; `data.details` is the event's own.

@@ -13,14 +13,21 @@ public enum OutboxComposition: Sendable {
     case fail(reason: String)
 }
 
+/// Who a message went to, as the outbox keeps it: as is, or sealed by the service (a consumer's address is
+/// personal data; the notifier never needs to read it back).
+public enum StoredRecipient: Sendable, Equatable {
+    case plain(String)
+    case sealed(bytes: [UInt8], keyId: String)
+}
+
 /// What is kept about a sent message beside the server's reply, so an auditor can tell what the consumer got.
 public struct MessageEvidence: Sendable {
-    public let recipient: String
+    public let recipient: StoredRecipient
     public let subject: String
     /// nil for a webhook.
     public let language: String?
 
-    public init(recipient: String, subject: String, language: String?) {
+    public init(recipient: StoredRecipient, subject: String, language: String?) {
         self.recipient = recipient
         self.subject = subject
         self.language = language

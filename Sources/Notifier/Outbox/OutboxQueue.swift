@@ -48,7 +48,8 @@ public struct OutboxQueue: Sendable {
         """
         UPDATE outbox
         SET state = 'sent', sent_at = $4, server_reply = $5, message_id = $6, recipient = $7, subject = $8,
-            language = $9, body_sha256 = $10, lease_owner = NULL, lease_until = NULL
+            language = $9, body_sha256 = $10, recipient_sealed = $11, recipient_key = $12,
+            lease_owner = NULL, lease_until = NULL
         WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
         """)
 
@@ -95,14 +96,14 @@ public struct OutboxQueue: Sendable {
         public let sentAt: Instant
         public let serverReply: String
         public let messageId: String
-        public let recipient: String
+        public let recipient: StoredRecipient
         public let subject: String
         /// The language the message was written in; nil for a webhook.
         public let language: String?
         public let bodySHA256: String
 
         public init(
-            sentAt: Instant, serverReply: String, messageId: String, recipient: String, subject: String,
+            sentAt: Instant, serverReply: String, messageId: String, recipient: StoredRecipient, subject: String,
             language: String?, bodySHA256: String
         ) {
             self.sentAt = sentAt
@@ -121,9 +122,15 @@ public struct OutboxQueue: Sendable {
         _ message: ClaimedMessage, _ delivery: Delivery,
         alongside: @escaping @Sendable (PGConnection) throws -> Void = { _ in }
     ) async throws -> Bool {
+        let (plainRecipient, sealedRecipient, recipientKey): (String?, [UInt8]?, String?) =
+            switch delivery.recipient {
+            case .plain(let address): (address, nil, nil)
+            case .sealed(let bytes, let keyId): (nil, bytes, keyId)
+            }
         let binds: [any PGBindable] = [
             message.merchantId, message.id, workerId, delivery.sentAt.rfc3339, delivery.serverReply,
-            delivery.messageId, delivery.recipient, delivery.subject, delivery.language, delivery.bodySHA256,
+            delivery.messageId, plainRecipient, delivery.subject, delivery.language, delivery.bodySHA256,
+            sealedRecipient, recipientKey,
         ]
         return try await pool.withTransaction { connection in
             guard try connection.query(Self.sentStatement, binds).affectedRows == 1 else { return false }

@@ -21,6 +21,7 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: TestEnvironment.packageRoot)
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SMTP_") && $0.key != "DATABASE_URL" }
+        merged["PERSONAL_DATA_KEYS"] = TestEnvironment.personalDataKeys
         merged.merge(environment) { $1 }
         process.environment = merged
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {

@@ -28,7 +28,7 @@ final class TestMessageHandler: OutboxMessageHandler {
             OutgoingMessage(
                 bytes: bytes, envelope: SMTPEnvelope(from: "shop@worker.test", recipients: ["consumer@example.org"]),
                 messageId: messageId),
-            evidence: MessageEvidence(recipient: "consumer@example.org", subject: "outbox", language: "en"))
+            evidence: MessageEvidence(recipient: .plain("consumer@example.org"), subject: "outbox", language: "en"))
     }
 
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
@@ -148,7 +148,7 @@ final class TestWebhookHandler: OutboxMessageHandler {
             body: body, key: Array("0123456789abcdef0123456789abcdef".utf8))
         return .post(
             WebhookPost(url: url, body: body, headers: headers),
-            evidence: MessageEvidence(recipient: url, subject: "consent.cancelled", language: nil))
+            evidence: MessageEvidence(recipient: .plain(url), subject: "consent.cancelled", language: nil))
     }
 
     func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}

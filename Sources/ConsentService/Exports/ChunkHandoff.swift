@@ -1,0 +1,46 @@
+import Dispatch
+import NIOCore
+import Synchronization
+
+/// Carries chunks from a producer that blocks (a database pool thread) to an async consumer (the HTTP response),
+/// never more than `capacity` chunks ahead: a slow client slows the producer down instead of filling memory.
+final class ChunkHandoff: Sendable {
+    struct Stopped: Error {}
+
+    let chunks: AsyncStream<ByteBuffer>
+    private let continuation: AsyncStream<ByteBuffer>.Continuation
+    private let credits: DispatchSemaphore
+    private let stopped = Atomic<Bool>(false)
+
+    init(capacity: Int) {
+        (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        credits = DispatchSemaphore(value: capacity)
+    }
+
+    /// Blocks while `capacity` chunks wait for the consumer; throws `Stopped` once the consumer gave up.
+    func send(_ chunk: ByteBuffer) throws {
+        credits.wait()
+        guard !stopped.load(ordering: .acquiring) else {
+            credits.signal()  // so that every later send also gets past the wait and stops
+            throw Stopped()
+        }
+        continuation.yield(chunk)
+    }
+
+    /// The producer has sent everything (or failed): the consumer's loop ends after the last chunk.
+    func finish() {
+        continuation.finish()
+    }
+
+    /// The consumer has written one chunk.
+    func consumed() {
+        credits.signal()
+    }
+
+    /// The consumer will take nothing more (the client went away): the producer's next `send` throws.
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        credits.signal()
+        continuation.finish()
+    }
+}

@@ -1,0 +1,36 @@
+import ConsentRules
+
+/// The parameters of `GET /v1/exports/consents`: `from` and `to`, dates in the merchant's time zone (both days
+/// included), and `format`, `csv` (the default) or `ndjson`.
+struct ConsentExportRequest: Sendable, Equatable {
+    let from: LocalDate
+    let to: LocalDate
+    let format: ConsentExportFormat
+
+    static func parse(from: String?, to: String?, format: String?) throws -> ConsentExportRequest {
+        var errors: [FieldError] = []
+        let first = date(from, field: "from", errors: &errors)
+        let last = date(to, field: "to", errors: &errors)
+        if let first, let last, last < first {
+            errors.append(FieldError(field: "to", message: "must not be before from"))
+        }
+        let chosen = format.map { ConsentExportFormat(rawValue: $0) } ?? .csv
+        if chosen == nil {
+            errors.append(FieldError(field: "format", message: "must be csv or ndjson"))
+        }
+        guard errors.isEmpty, let first, let last, let chosen else { throw APIError.validation(errors) }
+        return ConsentExportRequest(from: first, to: last, format: chosen)
+    }
+
+    private static func date(_ text: String?, field: String, errors: inout [FieldError]) -> LocalDate? {
+        guard let text else {
+            errors.append(FieldError(field: field, message: "is required: a date, YYYY-MM-DD"))
+            return nil
+        }
+        guard let date = LocalDate(iso: text) else {
+            errors.append(FieldError(field: field, message: "must be a date, YYYY-MM-DD"))
+            return nil
+        }
+        return date
+    }
+}

@@ -1,0 +1,127 @@
+import ConsentRules
+import Foundation
+import NIOCore
+import PGClient
+
+/// Streams a merchant's consents out of PostgreSQL: a cursor read in batches inside one read-only snapshot, each
+/// batch formatted and handed on in chunks, so memory stays the same whatever the number of consents. Every
+/// export is recorded on the merchant's history when it starts, and again when it ends, complete or not.
+struct ConsentExportStore: Sendable {
+    let pool: PGPool
+    let clock: AppClock
+    let keyring: PersonalDataKeyring
+
+    static let fetchSize = 500
+    static let chunkBytes = 64 * 1024
+
+    /// An export that has been allowed and recorded, ready to stream.
+    struct Export: Sendable {
+        let id: UUID
+        let merchantId: String
+        let timeZone: String
+        let actor: String
+        let request: ConsentExportRequest
+        let startedAt: Instant
+
+        var fileName: String {
+            "consents-\(merchantId)-\(request.from.iso)-\(request.to.iso).\(request.format.rawValue)"
+        }
+    }
+
+    /// Checks the key may export, then records `export.started`; nothing is streamed unless that record is stored.
+    func begin(_ request: ConsentExportRequest, keyHash: [UInt8]) async throws -> Export {
+        let now = clock.now()
+        return try await pool.withConnection { connection in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .export)
+            let export = Export(
+                id: UUID.v7(at: now), merchantId: principal.merchant.merchantId,
+                timeZone: principal.merchant.timeZone.identifier, actor: principal.actor, request: request,
+                startedAt: now)
+            try MerchantEventLog.record(
+                merchantId: export.merchantId, type: "export.started", at: now, actor: export.actor,
+                data: [
+                    "exportId": .string(export.id.uuidString.lowercased()), "from": .string(request.from.iso),
+                    "to": .string(request.to.iso), "timeZone": .string(export.timeZone),
+                    "format": .string(request.format.rawValue),
+                ],
+                on: connection)
+            return export
+        }
+    }
+
+    /// Records how the export ended: `export.completed` with its row count, or `export.failed` with the rows
+    /// written before it stopped and why.
+    func end(_ export: Export, rows: Int, bytes: Int, failure: String?) async throws {
+        let now = clock.now()
+        var data: [String: JSONValue] = [
+            "exportId": .string(export.id.uuidString.lowercased()), "rows": .integer(rows), "bytes": .integer(bytes),
+        ]
+        if let failure { data["error"] = .string(failure) }
+        let payload = JSONValue.object(data)
+        try await pool.withConnection { connection in
+            try MerchantEventLog.record(
+                merchantId: export.merchantId, type: failure == nil ? "export.completed" : "export.failed", at: now,
+                actor: export.actor, data: payload, on: connection)
+        }
+    }
+
+    static let declare = """
+        DECLARE consent_export NO SCROLL CURSOR FOR
+        SELECT \(ConsentRow.selectList) FROM consents
+        WHERE merchant_id = $1
+          AND created_at >= $2::date::timestamp AT TIME ZONE $4
+          AND created_at < ($3::date + 1)::timestamp AT TIME ZONE $4
+        ORDER BY id
+        """
+    static let fetch = "FETCH FORWARD \(fetchSize) FROM consent_export"
+
+    /// Formats the export into `handoff` from a pool thread, blocking while the client is behind. Returns the
+    /// number of consents written; throws when the database fails or the consumer stopped.
+    func produce(_ export: Export, into handoff: ChunkHandoff) async throws -> (rows: Int, bytes: Int) {
+        let keyring = self.keyring
+        let now = clock.now()
+        return try await pool.withConnection { connection in
+            try connection.transaction { connection in
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                _ = try connection.query(
+                    Self.declare,
+                    [export.merchantId, export.request.from.iso, export.request.to.iso, export.timeZone])
+                var chunk = export.request.format.preamble
+                chunk.reserveCapacity(Self.chunkBytes + 16 * 1024)
+                var rows = 0
+                var bytes = 0
+                func flush() throws {
+                    guard !chunk.isEmpty else { return }
+                    bytes += chunk.count
+                    try handoff.send(ByteBuffer(bytes: chunk))
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                while true {
+                    let batch = try connection.query(Self.fetch, [])
+                    for row in batch {
+                        let consent = try ConsentRow.decode(row, keyring: keyring)
+                        export.request.format.append(consent, now: now, to: &chunk)
+                        rows += 1
+                        if chunk.count >= Self.chunkBytes { try flush() }
+                    }
+                    if batch.rowCount < Self.fetchSize { break }
+                }
+                try flush()
+                return (rows, bytes)
+            }
+        }
+    }
+}
+
+extension ConsentExportStore {
+    /// A page of the caller's merchant's events, oldest first.
+    func merchantEvents(_ page: MerchantEventPage, keyHash: [UInt8]) async throws -> JSONValue {
+        try await pool.withConnection { connection in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .readEvents)
+            let events = try MerchantEventLog.list(
+                merchantId: principal.merchant.merchantId, after: page.after, limit: page.limit, on: connection)
+            let last = events.count == page.limit ? events.last?["seq"] : nil
+            return ["events": .array(events), "nextAfter": last ?? .null]
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ConsentRules
+import Hummingbird
+import Logging
+
+/// `GET /v1/exports/consents` (CONTRACT.md, "Records for auditors") and `GET /v1/merchant-events`, the merchant's
+/// own history in which every export is recorded. Auditor and admin keys.
+struct ExportController {
+    let store: ConsentExportStore
+
+    /// Chunks of formatted consents allowed to wait for a slow client.
+    static let chunksAhead = 4
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("exports/consents", use: exportConsents)
+        group.get("merchant-events", use: merchantEvents)
+    }
+
+    @Sendable func exportConsents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let parameters = request.uri.queryParameters
+        let exportRequest = try ConsentExportRequest.parse(
+            from: parameters.get("from"), to: parameters.get("to"), format: parameters.get("format"))
+        let export = try await store.begin(exportRequest, keyHash: keyHash)
+        let store = self.store
+        let logger = context.logger
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: exportRequest.format.contentType,
+                .contentDisposition: "attachment; filename=\"\(export.fileName)\"",
+                .cacheControl: "no-store",
+            ],
+            body: ResponseBody { writer in
+                try await Self.stream(export, store: store, to: &writer, logger: logger)
+            })
+    }
+
+    /// Writes the export as the producer makes it. If either side fails the response is cut off without its
+    /// final chunk, so the client sees an incomplete transfer rather than a short file that looks whole.
+    static func stream(
+        _ export: ConsentExportStore.Export, store: ConsentExportStore, to writer: inout any ResponseBodyWriter,
+        logger: Logger
+    ) async throws {
+        let handoff = ChunkHandoff(capacity: chunksAhead)
+        async let produced: (rows: Int, bytes: Int) = {
+            defer { handoff.finish() }
+            return try await store.produce(export, into: handoff)
+        }()
+        var failure: (any Error)?
+        do {
+            for await chunk in handoff.chunks {
+                try await writer.write(chunk)
+                handoff.consumed()
+            }
+        } catch {
+            failure = error
+            handoff.stop()
+        }
+        var outcome: (rows: Int, bytes: Int) = (0, 0)
+        do {
+            outcome = try await produced
+        } catch {
+            failure = failure ?? error
+        }
+        let metadata: Logger.Metadata = [
+            "export.id": "\(export.id.uuidString.lowercased())", "merchant": "\(export.merchantId)",
+            "export.rows": "\(outcome.rows)",
+        ]
+        if let failure {
+            logger.warning("consent export stopped before its end", metadata: metadata.merging(["error": "\(failure)"]) { $1 })
+            try? await store.end(export, rows: outcome.rows, bytes: outcome.bytes, failure: "\(failure)")
+            throw failure
+        }
+        try await writer.finish(nil)
+        logger.info("consent export completed", metadata: metadata)
+        try await store.end(export, rows: outcome.rows, bytes: outcome.bytes, failure: nil)
+    }
+
+    @Sendable func merchantEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let keyHash = try Authenticator.keyHash(of: request)
+        let parameters = request.uri.queryParameters
+        let page = try MerchantEventPage.parse(after: parameters.get("after"), limit: parameters.get("limit"))
+        return .json(try await store.merchantEvents(page, keyHash: keyHash))
+    }
+}
+
+/// `after` (the `nextAfter` of the previous page) and `limit` (1–1000, default 100) of `GET /v1/merchant-events`.
+struct MerchantEventPage: Sendable, Equatable {
+    let after: Int64
+    let limit: Int
+
+    static func parse(after: String?, limit: String?) throws -> MerchantEventPage {
+        var errors: [FieldError] = []
+        var cursor: Int64 = 0
+        if let after {
+            if let number = Int64(after), number >= 0 { cursor = number } else {
+                errors.append(FieldError(field: "after", message: "must be the nextAfter of a previous page"))
+            }
+        }
+        var size = 100
+        if let limit {
+            if let number = Int(limit), (1...1000).contains(number) { size = number } else {
+                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to 1000"))
+            }
+        }
+        guard errors.isEmpty else { throw APIError.validation(errors) }
+        return MerchantEventPage(after: cursor, limit: size)
+    }
+}
