@@ -14,7 +14,10 @@ final class ChunkHandoff: Sendable {
 
     init(capacity: Int) {
         (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
-        credits = DispatchSemaphore(value: capacity)
+        // Starting at zero and signalling up: libdispatch traps when a semaphore is freed below its initial value,
+        // which an export that ends with chunks in flight would otherwise do.
+        credits = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { credits.signal() }
     }
 
     /// Blocks while `capacity` chunks wait for the consumer; throws `Stopped` once the consumer gave up.
