@@ -1,5 +1,6 @@
 -- The validity check's lookup as the service runs it (Sources/ConsentService/Billing/ValidityQueries.swift):
--- the key's principal, one consent by id, its policy's notice period and the matching sent notice.
+-- the key's principal, one consent's status, terms and card, its policy's notice period and the matching sent
+-- notice.
 \set n random(1, :count)
 WITH principal AS (
     SELECT k.key_id, k.role, m.merchant_id, m.country, m.timezone,
@@ -11,7 +12,10 @@ WITH principal AS (
     ) p ON true
     WHERE k.key_hash = decode(:keyhash, 'hex') AND k.revoked_at IS NULL
 )
-SELECT principal.*, c.*, p.notice_days,
+SELECT principal.*, c.status, (extract(epoch FROM c.expires_at) * 1000000)::bigint, c.terms_type, c.amount_minor,
+       c.currency, c.amount_type, c.max_amount_minor, c.first_debit_date::text, c.date_type, c.frequency_interval,
+       c.frequency_days, c.end_date::text, c.objective_criteria, c.card_brand, c.card_last4, c.card_expiry_month,
+       c.card_expiry_year, p.notice_days,
        (SELECT min(d.notice_sent_at) FROM debits d
         WHERE d.merchant_id = c.merchant_id AND d.consent_id = c.id AND d.debit_date = '2026-12-15'
           AND d.amount_minor = 1023 AND d.currency = 'EUR' AND d.notice_sent_at IS NOT NULL)

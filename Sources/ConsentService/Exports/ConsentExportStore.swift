@@ -120,8 +120,9 @@ extension ConsentExportStore {
             let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .readEvents)
             let events = try MerchantEventLog.list(
                 merchantId: principal.merchant.merchantId, after: page.after, limit: page.limit, on: connection)
-            let last = events.count == page.limit ? events.last?["seq"] : nil
-            return ["events": .array(events), "nextAfter": last ?? .null]
+            var answer: [String: JSONValue] = ["events": .array(events)]
+            if events.count == page.limit { answer["nextAfter"] = events.last?["seq"] }
+            return .object(answer)
         }
     }
 }
