@@ -1,5 +1,8 @@
 import ConsentRules
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -242,13 +245,83 @@ import Testing
         }
     }
 
+    /// Sends one request over a plain socket, reads `bytes` of the answer, then hangs up.
+    static func hangUpAfterReading(_ bytes: Int, port: Int, request: String) throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(connected == 0)
+        _ = Array(request.utf8).withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received < bytes {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += count
+        }
+        return received
+    }
+
+    @Test func aClientThatHangsUpMidExportStopsItAndTheRecordSaysSo() async throws {
+        let merchant = try await TestMerchant.make()
+        let disclosure = String(repeating: "Every month we debit your card. ", count: 2000)
+        try await merchant.test { client in
+            for index in 0..<400 {
+                let created = try await client.call(
+                    .post, "/v1/consents", key: merchant.keys[.checkout],
+                    json: ConsentBody.valid(reference: "big-\(index)").setting("evidence.disclosureText", .string(disclosure)))
+                try #require(created.status == .created)
+            }
+        }
+        let app = Application(router: buildRouter(merchant.dependencies))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let key = merchant.keys[.auditor] ?? ""
+            let read = try Self.hangUpAfterReading(
+                100_000, port: port,
+                request: "GET /v1/exports/consents?from=2026-11-21&to=2026-11-21 HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer \(key)\r\n\r\n")
+            #expect(read >= 100_000, "the export had begun")
+            var types: [String] = []
+            for _ in 0..<100 where types.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                let page = try await client.execute(
+                    uri: "/v1/merchant-events", method: .get, headers: [.authorization: "Bearer \(key)"]
+                ) { try JSONValue.parse(Array(buffer: $0.body)) }
+                types = page["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+                if types.count == 2 {
+                    let ended = page["events"]?.arrayValue?.last
+                    let rows = Int(ended?["data"]?["rows"]?.numberText ?? "") ?? -1
+                    #expect((0..<400).contains(rows), "only what was written before the hang-up: \(rows)")
+                }
+            }
+            #expect(types == ["export.started", "export.failed"])
+        }
+        // The connection the export held is back in the pool: the next export runs to its end.
+        try await merchant.test { client in
+            let again = try await client.call(
+                .get, "/v1/exports/consents?from=2026-11-21&to=2026-11-21&format=ndjson", key: merchant.keys[.auditor])
+            #expect(again.status == .ok)
+            #expect(again.bytes.filter { $0 == UInt8(ascii: "\n") }.count == 400)
+        }
+    }
+
     @Test func aProducerAheadOfItsConsumerWaitsAndStopsWhenTheConsumerGoes() async throws {
         let handoff = ChunkHandoff(capacity: 2)
         let sent = Mutex(0)
         let producer = Thread {
             do {
                 for _ in 0..<10 {
-                    try handoff.send(ByteBuffer(bytes: [1]))
+                    try handoff.send(.init(bytes: ByteBuffer(bytes: [1]), recordsThrough: 1))
                     sent.withLock { $0 += 1 }
                 }
             } catch {

@@ -5,30 +5,50 @@
 /// one leading apostrophe wherever there is one. A field holding a comma, a quote, a carriage return or a line
 /// feed is quoted, with its quotes doubled. Records end with CRLF. An absent value is an empty field.
 public enum CSVRecord {
-    public static func append(_ fields: some Sequence<String?>, to out: inout [UInt8]) {
-        var first = true
-        for field in fields {
-            if !first { out.append(comma) }
-            first = false
-            if let field { appendField(field, to: &out) }
+    public static func append(_ fields: [String?], to out: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(comma) }
+            appendField(field, to: &out)
         }
-        out.append(contentsOf: [carriageReturn, lineFeed])
+        endRecord(&out)
     }
 
-    static func appendField(_ value: String, to out: inout [UInt8]) {
-        let utf8 = value.utf8
-        let guarded = utf8.first.map { formulaStarts.contains($0) } ?? false
-        let quoted = utf8.contains { $0 == comma || $0 == quote || $0 == carriageReturn || $0 == lineFeed }
+    /// One field of a record being written field by field: the caller puts `separator` between fields and ends
+    /// the record with `endRecord`.
+    public static func appendField(_ value: String?, to out: inout [UInt8]) {
+        guard var value else { return }
+        // Native strings are contiguous UTF-8; this makes a bridged or substring-backed one so too.
+        value.withUTF8 { bytes in appendField(bytes, to: &out) }
+    }
+
+    public static let separator = comma
+
+    public static func endRecord(_ out: inout [UInt8]) {
+        out.append(carriageReturn)
+        out.append(lineFeed)
+    }
+
+    private static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let first = bytes.first else { return }
+        let guarded =
+            first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == UInt8(ascii: "\t") || first == carriageReturn
+            || first == apostrophe
+        var quoted = false
+        for byte in bytes where byte == comma || byte == quote || byte == carriageReturn || byte == lineFeed {
+            quoted = true
+            break
+        }
         if quoted { out.append(quote) }
         if guarded { out.append(apostrophe) }
         if quoted {
-            for byte in utf8 {
+            for byte in bytes {
                 if byte == quote { out.append(quote) }
                 out.append(byte)
             }
             out.append(quote)
         } else {
-            out.append(contentsOf: utf8)
+            out.append(contentsOf: bytes)
         }
     }
 
@@ -37,8 +57,4 @@ public enum CSVRecord {
     private static let apostrophe = UInt8(ascii: "'")
     private static let carriageReturn = UInt8(ascii: "\r")
     private static let lineFeed = UInt8(ascii: "\n")
-    private static let formulaStarts: Set<UInt8> = [
-        UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"),
-        UInt8(ascii: "\r"), UInt8(ascii: "'"),
-    ]
 }

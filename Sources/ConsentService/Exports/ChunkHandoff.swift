@@ -7,13 +7,19 @@ import Synchronization
 final class ChunkHandoff: Sendable {
     struct Stopped: Error {}
 
-    let chunks: AsyncStream<ByteBuffer>
-    private let continuation: AsyncStream<ByteBuffer>.Continuation
+    /// Some bytes, and how many records the producer had finished once they were written.
+    struct Chunk: Sendable {
+        let bytes: ByteBuffer
+        let recordsThrough: Int
+    }
+
+    let chunks: AsyncStream<Chunk>
+    private let continuation: AsyncStream<Chunk>.Continuation
     private let credits: DispatchSemaphore
     private let stopped = Atomic<Bool>(false)
 
     init(capacity: Int) {
-        (chunks, continuation) = AsyncStream.makeStream(of: ByteBuffer.self)
+        (chunks, continuation) = AsyncStream.makeStream(of: Chunk.self)
         // Starting at zero and signalling up: libdispatch traps when a semaphore is freed below its initial value,
         // which an export that ends with chunks in flight would otherwise do.
         credits = DispatchSemaphore(value: 0)
@@ -21,7 +27,7 @@ final class ChunkHandoff: Sendable {
     }
 
     /// Blocks while `capacity` chunks wait for the consumer; throws `Stopped` once the consumer gave up.
-    func send(_ chunk: ByteBuffer) throws {
+    func send(_ chunk: Chunk) throws {
         credits.wait()
         guard !stopped.load(ordering: .acquiring) else {
             credits.signal()  // so that every later send also gets past the wait and stops

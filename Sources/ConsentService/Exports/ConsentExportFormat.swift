@@ -23,7 +23,11 @@ enum ConsentExportFormat: String, Sendable, CaseIterable {
     func append(_ consent: ConsentRecord, now: Instant, to out: inout [UInt8]) {
         switch self {
         case .csv:
-            CSVRecord.append(Self.columns.lazy.map { $0.value(consent, now) }, to: &out)
+            for (index, column) in Self.columns.enumerated() {
+                if index > 0 { out.append(CSVRecord.separator) }
+                CSVRecord.appendField(column.value(consent, now), to: &out)
+            }
+            CSVRecord.endRecord(&out)
         case .ndjson:
             out.append(contentsOf: ConsentRepresentation.json(consent, now: now).serialized())
             out.append(UInt8(ascii: "\n"))

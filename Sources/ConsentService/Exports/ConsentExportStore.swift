@@ -93,7 +93,7 @@ struct ConsentExportStore: Sendable {
                 func flush() throws {
                     guard !chunk.isEmpty else { return }
                     bytes += chunk.count
-                    try handoff.send(ByteBuffer(bytes: chunk))
+                    try handoff.send(.init(bytes: ByteBuffer(bytes: chunk), recordsThrough: rows))
                     chunk.removeAll(keepingCapacity: true)
                 }
                 while true {

@@ -47,18 +47,22 @@ struct ExportController {
             return try await store.produce(export, into: handoff)
         }()
         var failure: (any Error)?
+        // What the client was given, which is what the record of a failed export must say.
+        var written: (rows: Int, bytes: Int) = (0, 0)
         do {
             for await chunk in handoff.chunks {
-                try await writer.write(chunk)
+                try await writer.write(chunk.bytes)
+                written = (chunk.recordsThrough, written.bytes + chunk.bytes.readableBytes)
                 handoff.consumed()
             }
         } catch {
             failure = error
             handoff.stop()
         }
-        var outcome: (rows: Int, bytes: Int) = (0, 0)
+        var outcome = written
         do {
-            outcome = try await produced
+            let all = try await produced
+            if failure == nil { outcome = all }
         } catch {
             failure = failure ?? error
         }
@@ -67,7 +71,8 @@ struct ExportController {
             "export.rows": "\(outcome.rows)",
         ]
         if let failure {
-            logger.warning("consent export stopped before its end", metadata: metadata.merging(["error": "\(failure)"]) { $1 })
+            logger.warning(
+                "consent export stopped before its end", metadata: metadata.merging(["error": "\(failure)"]) { $1 })
             try? await store.end(export, rows: outcome.rows, bytes: outcome.bytes, failure: "\(failure)")
             throw failure
         }
