@@ -1,27 +1,37 @@
 import Foundation
 
 /// Runs a program found on PATH to its end and returns its exit status and its output (stdout, then stderr).
+/// Input and output go through files, as `ServiceProcess` does, rather than pipes.
 enum ExternalCommand {
     static func run(_ name: String, _ arguments: [String], input: [UInt8]? = nil) async throws
         -> (status: Int32, output: String)
     {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inputFile = folder.appendingPathComponent("input")
+        let outputFile = folder.appendingPathComponent("output")
+        try Data(input ?? []).write(to: inputFile)
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        let stdin = try FileHandle(forReadingFrom: inputFile)
+        let stdout = try FileHandle(forWritingTo: outputFile)
+        defer {
+            try? stdin.close()
+            try? stdout.close()
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [name] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
         process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
         try process.run()
-        // Read both pipes while the program runs, so a large output cannot fill a pipe and stall it.
-        async let out = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        async let err = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
-        if let input { try stdin.fileHandleForWriting.write(contentsOf: input) }
-        try stdin.fileHandleForWriting.close()
-        let (stdout, stderr) = await (out, err)
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout + stderr, as: UTF8.self))
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: outputFile), as: UTF8.self))
     }
 }
