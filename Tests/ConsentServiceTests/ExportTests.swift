@@ -318,6 +318,7 @@ import Testing
     @Test func aProducerAheadOfItsConsumerWaitsAndStopsWhenTheConsumerGoes() async throws {
         let handoff = ChunkHandoff(capacity: 2)
         let sent = Mutex(0)
+        let stopped = Mutex(false)
         let producer = Thread {
             do {
                 for _ in 0..<10 {
@@ -325,20 +326,26 @@ import Testing
                     sent.withLock { $0 += 1 }
                 }
             } catch {
-                sent.withLock { $0 += 100 }
+                stopped.withLock { $0 = true }
             }
             handoff.finish()
         }
+        /// Waits (up to 10 s) for `condition`, then a little longer, so a count that would go past it has time to.
+        func settle(_ condition: () -> Bool) async throws {
+            for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(200))
+        }
         producer.start()
-        try await Task.sleep(for: .milliseconds(200))
+        try await settle { sent.withLock { $0 } >= 2 }
         #expect(sent.withLock { $0 } == 2, "two chunks ahead, then it waits")
         var iterator = handoff.chunks.makeAsyncIterator()
         _ = await iterator.next()
         handoff.consumed()
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(sent.withLock { $0 } == 3)
+        try await settle { sent.withLock { $0 } >= 3 }
+        #expect(sent.withLock { $0 } == 3, "one taken, one more made")
         handoff.stop()
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(sent.withLock { $0 } == 103, "the waiting send threw once the consumer stopped")
+        try await settle { stopped.withLock { $0 } }
+        #expect(stopped.withLock { $0 }, "the waiting send threw once the consumer stopped")
+        #expect(sent.withLock { $0 } == 3)
     }
 }

@@ -150,24 +150,28 @@ enum ConsentRow {
             expiryMonth: Int(try c.next(Int16.self)), expiryYear: Int(try c.next(Int16.self)))
     }
 
-    /// The consent's INSERT, values $1…$\(insertBindCount) (see `insertBinds`); any unique conflict inserts nothing.
+    /// The columns the consent's INSERT writes, in `insertBinds` order.
+    private static let insertColumns = [
+        "merchant_id", "id", "merchant_reference", "status", "request_hash",
+        "personal_data", "personal_data_key", "consumer_language",
+        "terms_type", "amount_minor", "currency", "amount_type", "max_amount_minor", "first_debit_date",
+        "date_type", "frequency_interval", "frequency_days", "end_date", "objective_criteria",
+        "communication_method",
+        "card_brand", "card_last4", "card_expiry_month", "card_expiry_year",
+        "accepted_at", "disclosure_text", "disclosure_version", "disclosure_sha256",
+        "recurrence_id", "initial_payment_id", "activated_at", "expires_at",
+        "policy_version", "confirmation_due_by", "last_event_seq", "last_event_hash", "created_at", "updated_at",
+    ]
+
+    static let insertBindCount = insertColumns.count
+
+    /// The consent's INSERT, values $1…$insertBindCount (see `insertBinds`); any unique conflict inserts nothing.
     static let insertSQL = """
-        INSERT INTO consents (
-            merchant_id, id, merchant_reference, status, request_hash,
-            personal_data, personal_data_key, consumer_language,
-            terms_type, amount_minor, currency, amount_type, max_amount_minor, first_debit_date,
-            date_type, frequency_interval, frequency_days, end_date, objective_criteria,
-            communication_method,
-            card_brand, card_last4, card_expiry_month, card_expiry_year,
-            accepted_at, disclosure_text, disclosure_version, disclosure_sha256,
-            recurrence_id, initial_payment_id, activated_at, expires_at,
-            policy_version, confirmation_due_by, last_event_seq, last_event_hash, created_at, updated_at)
+        INSERT INTO consents (\(insertColumns.joined(separator: ", ")))
         VALUES (\((1...insertBindCount).map { "$\($0)" }.joined(separator: ", ")))
         ON CONFLICT DO NOTHING
         RETURNING merchant_id, id
         """
-
-    static let insertBindCount = 38
 
     /// The consumer's personal data of `consent`, as the row stores it.
     static func personalData(of consent: ConsentRecord) -> ConsumerPersonalData {
@@ -178,6 +182,7 @@ enum ConsentRow {
             ipAddress: draft.evidence.ipAddress, userAgent: draft.evidence.userAgent)
     }
 
+    /// One value per `insertColumns` entry.
     static func insertBinds(_ consent: ConsentRecord, keyring: PersonalDataKeyring) -> [any PGBindable] {
         let draft = consent.draft
         let sealed = keyring.seal(

@@ -21,6 +21,7 @@ struct ConsentExportStore: Sendable {
         let timeZone: String
         let actor: String
         let request: ConsentExportRequest
+        /// Statuses in the export are as of this moment (a pending consent past its window shows as expired).
         let startedAt: Instant
 
         var fileName: String {
@@ -79,7 +80,6 @@ struct ConsentExportStore: Sendable {
     /// number of consents written; throws when the database fails or the consumer stopped.
     func produce(_ export: Export, into handoff: ChunkHandoff) async throws -> (rows: Int, bytes: Int) {
         let keyring = self.keyring
-        let now = clock.now()
         return try await pool.withConnection { connection in
             try connection.transaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -100,7 +100,7 @@ struct ConsentExportStore: Sendable {
                     let batch = try connection.query(Self.fetch, [])
                     for row in batch {
                         let consent = try ConsentRow.decode(row, keyring: keyring)
-                        export.request.format.append(consent, now: now, to: &chunk)
+                        export.request.format.append(consent, now: export.startedAt, to: &chunk)
                         rows += 1
                         if chunk.count >= Self.chunkBytes { try flush() }
                     }

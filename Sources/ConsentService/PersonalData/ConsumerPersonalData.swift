@@ -22,20 +22,9 @@ struct ConsumerPersonalData: Sendable, Equatable {
         }
         return bytes
     }
+}
 
-    init(
-        firstName: String, lastName: String, email: String, phone: String?, communicationAddress: String,
-        ipAddress: String, userAgent: String?
-    ) {
-        self.firstName = firstName
-        self.lastName = lastName
-        self.email = email
-        self.phone = phone
-        self.communicationAddress = communicationAddress
-        self.ipAddress = ipAddress
-        self.userAgent = userAgent
-    }
-
+extension ConsumerPersonalData {
     /// Nil when `bytes` is not a version 1 layout.
     init?(decoding bytes: [UInt8]) {
         guard bytes.first == 1 else { return nil }

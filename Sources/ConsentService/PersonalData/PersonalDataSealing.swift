@@ -156,10 +156,12 @@ struct PersonalDataSealing: Sendable {
             let merchantId: String = try cursor.next()
             let id: UUID = try cursor.next()
             let context = SealingContext.message(merchantId: merchantId, outboxId: id)
-            let address = try MessageRecipient.open(
-                plain: try cursor.next(), sealed: try cursor.next(), keyId: try cursor.next(), context: context,
-                keyring: keyring)
-            let sealed = keyring.seal(Array((address ?? "").utf8), context: context)
+            guard
+                let address = try MessageRecipient.open(
+                    plain: try cursor.next(), sealed: try cursor.next(), keyId: try cursor.next(), context: context,
+                    keyring: keyring)
+            else { throw StoredDataError(column: "outbox.recipient") }
+            let sealed = keyring.seal(Array(address.utf8), context: context)
             return [merchantId, id, sealed.bytes, sealed.keyId]
         })
 

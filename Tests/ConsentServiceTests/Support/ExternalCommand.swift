@@ -12,7 +12,7 @@ enum ExternalCommand {
         let inputFile = folder.appendingPathComponent("input")
         let outputFile = folder.appendingPathComponent("output")
         try Data(input ?? []).write(to: inputFile)
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        try Data().write(to: outputFile)
         let stdin = try FileHandle(forReadingFrom: inputFile)
         let stdout = try FileHandle(forWritingTo: outputFile)
         defer {
