@@ -125,4 +125,46 @@ import Testing
             #expect(try await Self.check(client, "/v1/recurrences/nobody", key: merchant.keys[.billing], query).status == .notFound)
         }
     }
+
+    /// Concurrent questions share statements (`LookupBatcher`); each must still get the answer for its own
+    /// key, consent and debit.
+    @Test func concurrentQuestionsEachGetTheirOwnAnswer() async throws {
+        let merchant = try await TestMerchant.make()
+        let other = try await TestMerchant.make()
+        try await merchant.test { client in
+            let fixed = try await Self.capture(merchant, ConsentBody.valid(recurrenceId: "rec-\(merchant.id)"), client: client)
+            let pending = try await Self.capture(merchant, ConsentBody.valid(recurrenceId: nil), client: client)
+            let elsewhere = try await other.test { otherClient in
+                try await Self.capture(other, ConsentBody.valid(recurrenceId: nil), client: otherClient)
+            }
+            let onSchedule = "amount=10.23&currency=EUR&date=2026-12-30"
+            let offSchedule = "amount=10.23&currency=EUR&date=2026-12-31"
+            // (path, key, query, expected status, expected reasons when 200)
+            let questions: [(String, String?, String, Int, [JSONValue]?)] = [
+                ("/v1/consents/\(fixed)", merchant.keys[.billing], onSchedule, 200, []),
+                ("/v1/consents/\(fixed)", merchant.keys[.admin], offSchedule, 200, ["date_not_in_schedule"]),
+                ("/v1/consents/\(pending)", merchant.keys[.billing], onSchedule, 200, ["not_active"]),
+                ("/v1/recurrences/rec-\(merchant.id)", merchant.keys[.billing], onSchedule, 200, []),
+                ("/v1/recurrences/a%2C%22b%5C%7D", merchant.keys[.billing], onSchedule, 404, nil),
+                ("/v1/consents/\(fixed)", other.keys[.billing], onSchedule, 404, nil),
+                ("/v1/consents/\(elsewhere)", other.keys[.billing], onSchedule, 200, ["not_active"]),
+                ("/v1/consents/\(fixed)", merchant.keys[.checkout], onSchedule, 403, nil),
+                ("/v1/consents/\(fixed)", "csk_unknown", onSchedule, 401, nil),
+                ("/v1/consents/not-a-uuid", merchant.keys[.billing], onSchedule, 404, nil),
+            ]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<20 {
+                    for (index, question) in questions.enumerated() {
+                        group.addTask {
+                            let (path, key, query, status, reasons) = question
+                            let answer = try await Self.check(client, path, key: key, query)
+                            #expect(Int(answer.status.code) == status, "question \(index), round \(round)")
+                            if let reasons { #expect(try answer.json["reasons"] == .array(reasons), "question \(index)") }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
 }

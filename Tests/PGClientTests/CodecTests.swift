@@ -65,6 +65,24 @@ struct CodecTests {
         #expect(length == 256)
     }
 
+    @Test func textArraysKeepEveryElementWhole() async throws {
+        let elements: [String?] = [
+            "plain", "", nil, "NULL", "comma, and {braces}", "quote \" and \\ backslash", " blanks ", "日本語",
+        ]
+        let back = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { connection in
+                let result = try connection.query(
+                    "SELECT e, n FROM unnest($1::text[]) WITH ORDINALITY AS a(e, n) ORDER BY n", [PGTextArray(elements)])
+                return try (0..<result.rowCount).map { try result[$0].decode(String?.self, 0) }
+            }
+        }
+        #expect(back == elements)
+        let empty = try await TestDatabase.withPool(size: 1) { pool in
+            try await pool.withConnection { try $0.query("SELECT cardinality($1::uuid[])", [PGTextArray([])])[0].decode(Int.self, 0) }
+        }
+        #expect(empty == 0)
+    }
+
     @Test func dates() async throws {
         for seconds in [0.0, 1_700_000_000.123456, -86_400.5, 4_102_444_800.000001] {
             let value = Date(timeIntervalSince1970: seconds)

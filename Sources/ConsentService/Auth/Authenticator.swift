@@ -7,7 +7,11 @@ import PGClient
 /// country and current policy, which most requests need next.
 enum Authenticator {
     /// The key's principal, selected by the key's hash ($1). Reads join it to their data in one statement.
-    static let principalSelect = """
+    static let principalSelect = principalSelect(keyHash: "$1")
+
+    /// The principal of the key whose hash is the SQL expression `keyHash`.
+    static func principalSelect(keyHash: String) -> String {
+        """
         SELECT k.key_id, k.role, m.merchant_id, m.country, m.timezone,
                p.version, p.confirmation_business_days, p.notice_days, p.retention_months, p.activation_window_seconds
         FROM api_keys k
@@ -15,8 +19,10 @@ enum Authenticator {
         JOIN LATERAL (
             SELECT * FROM merchant_policies mp WHERE mp.merchant_id = k.merchant_id ORDER BY mp.version DESC LIMIT 1
         ) p ON true
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+        WHERE k.key_hash = \(keyHash) AND k.revoked_at IS NULL
         """
+    }
+
     static let principalByKeyHash = PGStatement(principalSelect)
 
     /// The key from the request's headers, hashed; the key itself goes no further than this.

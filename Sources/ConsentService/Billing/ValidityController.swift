@@ -15,8 +15,7 @@ struct ValidityController {
         let keyHash = try Authenticator.keyHash(of: request)
         let debit = try Self.debit(request)
         return .json(
-            try await store.decide(
-                ValidityQueries.byId, match: context.consentId, debit: debit, keyHash: keyHash))
+            try await store.decide(consentId: context.consentId, debit: debit, keyHash: keyHash))
     }
 
     @Sendable func byRecurrence(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -24,8 +23,7 @@ struct ValidityController {
         let debit = try Self.debit(request)
         return .json(
             try await store.decide(
-                ValidityQueries.byRecurrence, match: context.parameters.get("recurrenceId") ?? "", debit: debit,
-                keyHash: keyHash))
+                recurrenceId: context.parameters.get("recurrenceId") ?? "", debit: debit, keyHash: keyHash))
     }
 
     static func debit(_ request: Request) throws -> DebitRequest {

@@ -1,0 +1,92 @@
+import PGClient
+import Synchronization
+
+/// Answers many concurrent read-only lookups with few statements: a lookup that arrives while `concurrency`
+/// batches are already at the database waits for the next batch and goes with every other lookup that
+/// arrived meanwhile (at most `maxBatch`).
+///
+/// Nothing waits on a timer: a lookup on an idle service goes at once, alone. Under load, one statement and
+/// one pool hop serve a whole batch, which is what lets the service answer more lookups per second than the
+/// database answers single statements. Each batch's statement starts after each of its lookups arrived, so an
+/// answer is never older than its question: a change committed before a lookup arrives is always seen.
+final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
+    /// Answers `questions` on one connection, one result per question in the same order.
+    typealias Run = @Sendable (PGConnection, [Question]) throws -> [Result<Answer, any Error>]
+
+    private struct Waiting {
+        let question: Question
+        let continuation: CheckedContinuation<Answer, any Error>
+    }
+
+    private struct State {
+        var waiting: [Waiting] = []
+        var running = 0
+    }
+
+    private let pool: PGPool
+    private let concurrency: Int
+    private let maxBatch: Int
+    private let run: Run
+    private let state = Mutex(State())
+
+    init(pool: PGPool, concurrency: Int, maxBatch: Int, run: @escaping Run) {
+        precondition(concurrency > 0 && maxBatch > 0, "a batcher needs room for one lookup")
+        self.pool = pool
+        self.concurrency = concurrency
+        self.maxBatch = maxBatch
+        self.run = run
+    }
+
+    func answer(_ question: Question) async throws -> Answer {
+        try await withCheckedThrowingContinuation { continuation in
+            let startsBatch = state.withLock { state in
+                state.waiting.append(Waiting(question: question, continuation: continuation))
+                guard state.running < concurrency else { return false }
+                state.running += 1
+                return true
+            }
+            // A batch outlives the request that started it, since it carries other requests' lookups too.
+            if startsBatch { Task { await self.drain() } }
+        }
+    }
+
+    /// How many lookups wait for a batch: for tests that need a state reached rather than a guessed delay.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Sends batches until nobody is waiting.
+    private func drain() async {
+        while let batch = nextBatch() {
+            do {
+                let questions = batch.map(\.question)
+                let results = try await pool.withConnection { connection in try self.run(connection, questions) }
+                guard results.count == batch.count else {
+                    throw LookupBatchError(asked: batch.count, answered: results.count)
+                }
+                for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
+            } catch {
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private func nextBatch() -> [Waiting]? {
+        state.withLock { state in
+            guard !state.waiting.isEmpty else {
+                state.running -= 1
+                return nil
+            }
+            let count = min(maxBatch, state.waiting.count)
+            let batch = Array(state.waiting.prefix(count))
+            state.waiting.removeFirst(count)
+            return batch
+        }
+    }
+}
+
+/// A batch's statement gave a different number of answers than it had questions: a defect in its SQL.
+struct LookupBatchError: Error, CustomStringConvertible {
+    let asked: Int
+    let answered: Int
+
+    var description: String { "a lookup batch of \(asked) got \(answered) answers" }
+}
