@@ -45,6 +45,40 @@ import Testing
                            "webhook_endpoints": 0])
     }
 
+    /// Concurrent reads by id share statements (`LookupBatcher`); each must still get its own consent, or its
+    /// own refusal.
+    @Test func concurrentReadsEachGetTheirOwnConsent() async throws {
+        let merchant = try await TestMerchant.make()
+        let other = try await TestMerchant.make()
+        try await merchant.test { client in
+            var consents: [(id: String, reference: String)] = []
+            for number in 0..<5 {
+                let reference = "order-read-\(number)"
+                let created = try await client.call(
+                    .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(reference: reference))
+                consents.append((try #require(try created.json["id"]?.stringValue), reference))
+            }
+            let reads = consents
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<20 {
+                    for (id, reference) in reads {
+                        group.addTask {
+                            let own = try await client.call(.get, "/v1/consents/\(id)", key: merchant.keys[.auditor])
+                            #expect(own.status == .ok, "round \(round)")
+                            #expect(try own.json["merchantReference"]?.stringValue == reference)
+                            #expect(try own.json["id"]?.stringValue == id)
+                            let elsewhere = try await client.call(.get, "/v1/consents/\(id)", key: other.keys[.auditor])
+                            #expect(elsewhere.status == .notFound)
+                            let unknown = try await client.call(.get, "/v1/consents/\(id)", key: "csk_unknown")
+                            #expect(unknown.status == .unauthorized)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func aConsentWithoutRecurrenceIdIsPendingUntilActivated() async throws {
         let merchant = try await TestMerchant.make()
         try await merchant.test { client in

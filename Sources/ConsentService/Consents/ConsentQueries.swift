@@ -15,6 +15,16 @@ enum ConsentQueries {
     }
 
     static let readById = principalAndConsent(where: "c.id = $2::uuid")
+    /// `readById` for a batch of questions: key hashes $1 and consent ids $2, one row per question in order; a
+    /// row without a principal is an unknown or revoked key.
+    static let readBatchById = PGStatement(
+        """
+        SELECT principal.*, \(ConsentRow.selectList(alias: "c"))
+        FROM unnest($1::bytea[], $2::uuid[]) WITH ORDINALITY AS a(key_hash, id, n)
+        LEFT JOIN LATERAL (\(Authenticator.principalSelect(keyHash: "a.key_hash"))) principal ON true
+        LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND c.id = a.id
+        ORDER BY a.n
+        """)
     static let readByReference = principalAndConsent(where: "c.merchant_reference = $2")
     static let readByRecurrence = principalAndConsent(where: "c.recurrence_id = $2")
     static let byId = PGStatement(
@@ -74,7 +84,13 @@ enum ConsentQueries {
     ) throws -> ConsentRecord {
         let result = try connection.query(statement, [keyHash, match])
         guard result.rowCount == 1 else { throw APIError.unauthorized }
-        var cursor = RowCursor(result[0])
+        return try readable(result[0], permission: permission, keyring: keyring)
+    }
+
+    /// The consent of a row of principal and consent columns, for a key allowed `permission`.
+    static func readable(_ row: PGRow, permission: Permission, keyring: PersonalDataKeyring) throws -> ConsentRecord {
+        var cursor = RowCursor(row)
+        guard !cursor.isNullAhead else { throw APIError.unauthorized }
         _ = try Authenticator.principal(from: &cursor, permission: permission)
         guard !cursor.isNullAhead else { throw APIError.consentNotFound }
         return try ConsentRow.decode(&cursor, keyring: keyring)

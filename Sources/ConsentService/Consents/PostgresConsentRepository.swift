@@ -8,6 +8,19 @@ struct PostgresConsentRepository: ConsentRepository {
     let clock: AppClock
     let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
+    /// Reads by id that arrive together share one statement, as validity questions do.
+    private let readsById: LookupBatcher<ConsentReadQuestion, JSONValue>
+
+    init(pool: PGPool, calendars: CalendarRegistry, clock: AppClock, keyring: PersonalDataKeyring, metrics: ServiceMetrics) {
+        self.pool = pool
+        self.calendars = calendars
+        self.clock = clock
+        self.keyring = keyring
+        self.metrics = metrics
+        readsById = LookupBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, questions in
+            try Self.read(questions, at: clock.now(), keyring: keyring, on: connection)
+        }
+    }
 
     func capture(_ request: CaptureRequest) async throws -> StoredResponse {
         let now = clock.now()
@@ -51,7 +64,7 @@ struct PostgresConsentRepository: ConsentRepository {
     }
 
     func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        try await read(ConsentQueries.readById, keyHash: keyHash, id)
+        try await readsById.answer(ConsentReadQuestion(keyHash: keyHash, id: id))
     }
 
     func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue {
@@ -99,6 +112,23 @@ struct PostgresConsentRepository: ConsentRepository {
         case activated(JSONValue)
         case alreadyActive(JSONValue)
         case expired
+    }
+
+    private static func read(
+        _ questions: [ConsentReadQuestion], at now: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
+    ) throws -> [Result<JSONValue, any Error>] {
+        let result = try connection.query(
+            ConsentQueries.readBatchById,
+            [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })])
+        guard result.rowCount == questions.count else {
+            throw LookupBatchError(asked: questions.count, answered: result.rowCount)
+        }
+        return (0..<result.rowCount).map { index in
+            Result {
+                let consent = try ConsentQueries.readable(result[index], permission: .readConsent, keyring: keyring)
+                return ConsentRepresentation.json(consent, now: now)
+            }
+        }
     }
 
     private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {
@@ -201,4 +231,10 @@ struct PostgresConsentRepository: ConsentRepository {
         try ConsentEventLog.write([event], of: consent, on: connection)
         try Outbox.enqueue(.confirmation, for: consent, dueAt: now, on: connection)
     }
+}
+
+/// A read of one consent by id: whose key asks, and which consent.
+struct ConsentReadQuestion: Sendable {
+    let keyHash: [UInt8]
+    let id: UUID
 }
