@@ -46,6 +46,24 @@ struct LocalDateTests {
         #expect(LocalDate(daysSinceEpoch: -719_162).iso == "0001-01-01")
     }
 
+    @Test func yearZeroIsRefusedAsInputForPostgreSQLHasNone() {
+        #expect(LocalDate(iso: "0000-12-31") == nil)
+        #expect(LocalDate(iso: "0001-01-01") != nil)
+        #expect(Instant(rfc3339: "0000-12-31T23:59:59Z") == nil)
+        #expect(Instant(rfc3339: "0001-01-01T00:30:00+01:00") == nil)
+        #expect(Instant(rfc3339: "0001-01-01T00:00:00Z")?.rfc3339 == "0001-01-01T00:00:00Z")
+    }
+
+    @Test func isoPadsToFourDigitsAndKeepsLongerYearsAndSigns() throws {
+        let cases: [(Int, Int, Int, String)] = [
+            (0, 1, 1, "0000-01-01"), (7, 2, 3, "0007-02-03"), (999, 10, 9, "0999-10-09"), (2026, 11, 21, "2026-11-21"),
+            (12_345, 12, 31, "12345-12-31"), (-44, 3, 15, "-0044-03-15"), (-12_345, 1, 1, "-12345-01-01"),
+        ]
+        for (year, month, day, text) in cases {
+            #expect(try #require(LocalDate(year: year, month: month, day: day)).iso == text)
+        }
+    }
+
     @Test func dayCountsAgreeWithFoundationFrom1700To2770() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))

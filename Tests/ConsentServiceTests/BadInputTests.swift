@@ -78,6 +78,12 @@ import Testing
         ("evidence.acceptedAt", .string("yesterday"), "evidence.acceptedAt"),
         ("evidence.ipAddress", .string("300.1.1.1"), "evidence.ipAddress"),
         ("evidence.disclosureText", .string(""), "evidence.disclosureText"),
+        // PostgreSQL can store neither U+0000 in text nor year 0.
+        ("evidence.disclosureText", .string("I agree\u{0}"), "evidence.disclosureText"),
+        ("terms.objectiveCriteria", .string("the index\u{0}"), "terms.objectiveCriteria"),
+        ("evidence.acceptedAt", .string("0000-01-01T00:00:00Z"), "evidence.acceptedAt"),
+        ("evidence.acceptedAt", .string("0001-01-01T00:30:00+01:00"), "evidence.acceptedAt"),
+        ("terms.firstDebitDate", .string("0000-01-01"), "terms.firstDebitDate"),
         ("recurrenceId", .string("has space"), "recurrenceId"),
         ("unexpected", .string("x"), "unexpected"),
     ]

@@ -79,6 +79,30 @@ import Testing
         }
     }
 
+    /// Recurrence ids may hold any printable ASCII; billing sends them percent-encoded in the path.
+    @Test func recurrenceIdsWithReservedCharactersAreFoundPercentEncoded() async throws {
+        let merchant = try await TestMerchant.make()
+        try await merchant.test { client in
+            let recurrenceId = "gw/66+%41?#\(merchant.id)"
+            let created = try await client.call(
+                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: recurrenceId))
+            #expect(created.status == .created)
+            let encoded = try #require(recurrenceId.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let found = try await client.call(.get, "/v1/recurrences/\(encoded)", key: merchant.keys[.billing])
+            #expect(found.status == .ok)
+            #expect(try found.json == created.json)
+            let validity = try await client.call(
+                .get, "/v1/recurrences/\(encoded)/validity?amount=10.23&currency=EUR&date=2026-12-30",
+                key: merchant.keys[.billing], contentType: nil)
+            #expect(try validity.json["valid"] == true)
+            // Text that cannot be stored or decoded names nothing: 404 after authentication, never a 500.
+            for path in ["/v1/recurrences/bad%2", "/v1/recurrences/nul%00", "/v1/consents?merchantReference=ref%00erence"] {
+                #expect(try await client.call(.get, path, key: merchant.keys[.billing]).status == .notFound, "\(path)")
+                #expect(try await client.call(.get, path, key: "csk_unknown").status == .unauthorized, "\(path)")
+            }
+        }
+    }
+
     @Test func aConsentWithoutRecurrenceIdIsPendingUntilActivated() async throws {
         let merchant = try await TestMerchant.make()
         try await merchant.test { client in

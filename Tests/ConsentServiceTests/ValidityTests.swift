@@ -94,6 +94,7 @@ import Testing
                 ("amount=10.23&currency=eur&date=2026-12-30", ["currency"]),
                 ("amount=10.23&currency=EUR&date=2026-02-30", ["date"]),
                 ("amount=10.23&currency=EUR&date=30.12.2026", ["date"]),
+                ("amount=10.23&currency=EUR&date=0000-01-01", ["date"]),
                 ("amount=1e3&currency=XYZ&date=tomorrow", ["currency", "amount", "date"]),
             ]
             for (query, fields) in cases {

@@ -71,6 +71,8 @@ import Testing
         (["url": "http://[::1]:8080/hooks", "events": ["consent.cancelled"]], ["url"]),
         (["url": "http://169.254.169.254/latest/meta-data", "events": ["consent.cancelled"]], ["url"]),
         (["url": "http://localhost/hooks", "events": ["consent.cancelled"]], ["url"]),
+        (["url": "https://1.1.1.1:99999/hooks", "events": ["consent.cancelled"]], ["url"]),
+        (["url": "https://1.1.1.1:0/hooks", "events": ["consent.cancelled"]], ["url"]),
         (["url": "https://1.1.1.1/hooks", "events": ["consent.renamed"]], ["events[0]"]),
         (["url": "https://1.1.1.1/hooks", "events": []], ["events"]),
         (["url": "https://1.1.1.1/hooks", "events": "consent.cancelled"], ["events"]),

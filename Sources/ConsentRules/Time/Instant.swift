@@ -55,25 +55,39 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// RFC 3339 in UTC with the shortest of no fraction, milliseconds or microseconds that is exact.
     /// This text is hashed into the event chain, so the choice must stay deterministic.
     public var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(28)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `rfc3339`'s ASCII written into `bytes` (see `LocalDate.appendISO`).
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let (day, microsecondOfDay) = dayAndTimeOfDay
         let secondOfDay = Int(microsecondOfDay / Self.microsecondsPerSecond)
         let fraction = Int(microsecondOfDay % Self.microsecondsPerSecond)
-        var text = LocalDate(daysSinceEpoch: Int(day)).iso
-        text += "T" + LocalDate.zeroPadded(secondOfDay / 3_600, width: 2)
-        text += ":" + LocalDate.zeroPadded(secondOfDay / 60 % 60, width: 2)
-        text += ":" + LocalDate.zeroPadded(secondOfDay % 60, width: 2)
+        LocalDate(daysSinceEpoch: Int(day)).appendISO(to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        LocalDate.appendZeroPadded(secondOfDay / 3_600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        LocalDate.appendZeroPadded(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        LocalDate.appendZeroPadded(secondOfDay % 60, width: 2, to: &bytes)
         if fraction == 0 {
             // whole seconds: no fraction
         } else if fraction % 1_000 == 0 {
-            text += "." + LocalDate.zeroPadded(fraction / 1_000, width: 3)
+            bytes.append(UInt8(ascii: "."))
+            LocalDate.appendZeroPadded(fraction / 1_000, width: 3, to: &bytes)
         } else {
-            text += "." + LocalDate.zeroPadded(fraction, width: 6)
+            bytes.append(UInt8(ascii: "."))
+            LocalDate.appendZeroPadded(fraction, width: 6, to: &bytes)
         }
-        return text + "Z"
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// A full RFC 3339 `date-time`: `T` or `t` between date and time, an optional fraction of 1–9 digits (truncated to
-    /// microseconds), and `Z`, `z` or a `±hh:mm` offset. A leap second (`:60`) is refused rather than guessed at.
+    /// microseconds), and `Z`, `z` or a `±hh:mm` offset. A leap second (`:60`) is refused rather than guessed at, and
+    /// so is an instant before 0001-01-01T00:00:00Z.
     public init?(rfc3339: String) {
         let parsed = rfc3339.utf8.withContiguousStorageIfAvailable { Self.parseRFC3339($0) }
             ?? Self.parseRFC3339(Array(rfc3339.utf8))
@@ -112,6 +126,13 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard reader.isAtEnd else { return nil }
 
         let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
-        return Instant(microsecondsSinceEpoch: (localSeconds - Int64(offsetSeconds)) * microsecondsPerSecond + microsecond)
+        let instant = Instant(
+            microsecondsSinceEpoch: (localSeconds - Int64(offsetSeconds)) * microsecondsPerSecond + microsecond)
+        // PostgreSQL has no year 0: an instant before year 1 in UTC (even one written in year 1 with an offset)
+        // could not be stored.
+        return instant >= earliest ? instant : nil
     }
+
+    /// 0001-01-01T00:00:00Z, the earliest instant accepted as input.
+    static let earliest = Instant(microsecondsSinceEpoch: -62_135_596_800 * microsecondsPerSecond)
 }

@@ -23,6 +23,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Exactly `YYYY-MM-DD` with ASCII digits; anything else (extra text, missing zero padding, a non-existent day) is nil.
+    /// A `YYYY-MM-DD` date from year 1 on: RFC 3339 allows year 0000, but PostgreSQL has no year 0, so a date
+    /// the service could not store is refused where it comes in.
     public init?(iso: String) {
         let parsed = iso.utf8.withContiguousStorageIfAvailable { Self.parseISO($0) } ?? Self.parseISO(Array(iso.utf8))
         guard let parsed else { return nil }
@@ -34,25 +36,47 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         var cursor = FixedDigitReader(bytes)
         guard let year = cursor.digits(4), cursor.skip(ASCII.minus),
               let month = cursor.digits(2), cursor.skip(ASCII.minus),
-              let day = cursor.digits(2) else { return nil }
+              let day = cursor.digits(2), year >= 1 else { return nil }
         return LocalDate(year: year, month: month, day: day)
     }
 
     /// `YYYY-MM-DD`; years outside 0...9999 keep their sign and all their digits.
     public var iso: String {
-        var text = year < 0 ? "-" : ""
-        text += Self.zeroPadded(abs(year), width: 4)
-        text += "-" + Self.zeroPadded(month, width: 2)
-        text += "-" + Self.zeroPadded(day, width: 2)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(11)
+        appendISO(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `iso`'s ASCII written into `bytes`: dates are formatted by the million in exports and API answers, and one
+    /// buffer costs far less than a string per part.
+    public func appendISO(to bytes: inout [UInt8]) {
+        if year < 0 { bytes.append(ASCII.minus) }
+        Self.appendZeroPadded(abs(year), width: 4, to: &bytes)
+        bytes.append(ASCII.minus)
+        Self.appendZeroPadded(month, width: 2, to: &bytes)
+        bytes.append(ASCII.minus)
+        Self.appendZeroPadded(day, width: 2, to: &bytes)
+    }
+
+    /// The decimal digits of a non-negative `value`, with leading zeros up to `width`.
+    static func appendZeroPadded(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        // The largest power of ten not above the value (1 below ten); multiplying only while it stays within the
+        // value cannot overflow.
+        var divisor = 1
+        var digits = 1
+        while divisor <= value / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(width, digits) { bytes.append(ASCII.zero) }
+        while divisor > 0 {
+            bytes.append(ASCII.zero + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     public var description: String { iso }
-
-    static func zeroPadded(_ value: Int, width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 
     public static func < (left: LocalDate, right: LocalDate) -> Bool {
         (left.year, left.month, left.day) < (right.year, right.month, right.day)

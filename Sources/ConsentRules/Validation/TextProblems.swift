@@ -11,9 +11,11 @@ public enum TextProblems {
         }
     }
 
-    /// Text kept exactly as the consumer saw it, line breaks included: only emptiness and length are checked.
+    /// Text kept exactly as the consumer saw it, line breaks included: only emptiness, length and U+0000 (which
+    /// PostgreSQL text cannot hold) are checked.
     static func freeText(maximumLength: Int) -> (String) -> String? {
         { text in
+            if text.utf8.contains(0) { return "must not contain U+0000" }
             if TextRules.isBlank(text) { return "must not be empty" }
             if TextRules.length(text) > maximumLength { return "must be at most \(maximumLength) characters" }
             return nil

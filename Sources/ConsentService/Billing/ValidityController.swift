@@ -23,7 +23,7 @@ struct ValidityController {
         let debit = try Self.debit(request)
         return .json(
             try await store.decide(
-                recurrenceId: context.parameters.get("recurrenceId") ?? "", debit: debit, keyHash: keyHash))
+                recurrenceId: context.textParameter("recurrenceId"), debit: debit, keyHash: keyHash))
     }
 
     static func debit(_ request: Request) throws -> DebitRequest {

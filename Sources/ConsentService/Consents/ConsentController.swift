@@ -34,12 +34,13 @@ struct ConsentController<Repository: ConsentRepository> {
         guard let reference = request.uri.queryParameters.get("merchantReference"), !reference.isEmpty else {
             throw APIError.validation("merchantReference", "is required")
         }
-        return .json(try await repository.consent(merchantReference: reference, keyHash: keyHash))
+        return .json(
+            try await repository.consent(merchantReference: AppRequestContext.lookupText(reference), keyHash: keyHash))
     }
 
     @Sendable func findByRecurrence(_ request: Request, context: AppRequestContext) async throws -> Response {
         let keyHash = try Authenticator.keyHash(of: request)
-        let recurrenceId = context.parameters.get("recurrenceId") ?? ""
+        let recurrenceId = context.textParameter("recurrenceId")
         return .json(try await repository.consent(recurrenceId: recurrenceId, keyHash: keyHash))
     }
 

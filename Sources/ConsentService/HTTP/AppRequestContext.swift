@@ -26,4 +26,18 @@ extension AppRequestContext {
     var idParameter: UUID {
         parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     }
+
+    /// A text `{name}` of a route compared with stored keys (recurrence ids), percent-decoded; see `lookupText`.
+    func textParameter(_ name: String) -> String {
+        AppRequestContext.lookupText(parameters.get(name).flatMap { $0.removingPercentEncoding })
+    }
+
+    /// Text from a path or a query that is looked up among stored keys (merchant references, recurrence ids).
+    /// Stored keys hold no control characters, so text that is missing, wrongly percent-encoded or holding U+0000
+    /// (which PostgreSQL text cannot take) becomes a control character that matches nothing: the lookup is
+    /// answered like any unknown key, after authentication.
+    static func lookupText(_ text: String?) -> String {
+        guard let text, !text.utf8.contains(0) else { return "\u{1}" }
+        return text
+    }
 }

@@ -33,7 +33,10 @@ public struct WebhookDestination: Sendable, Equatable {
             components.user == nil, components.password == nil
         else { return nil }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return (bare, components.port ?? (scheme == "https" ? 443 : 80))
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        // URLComponents takes any digits as a port; no connection can go to one outside TCP's range.
+        guard (1...65_535).contains(port) else { return nil }
+        return (bare, port)
     }
 
     /// Resolves and checks on a dispatch thread: the system resolver blocks.
