@@ -1,5 +1,8 @@
 """Writes N active consents of one merchant as CSV for COPY, fast enough for millions.
 
+  generate-consents.py MERCHANT COUNT [FIRST]   consents FIRST .. FIRST+COUNT-1 (FIRST is 1 by default), so that
+                                               several processes can write one table's parts at once
+
 Each id is the UUID spelled by md5('bench-' || n), so other tools (pgbench) can name the n-th consent without a
 list. The columns are those of bench/generate-consents.columns. The consumer's personal data is sealed as the
 service seals it (README, "Personal data at rest"): AES-256-GCM under the first key of PERSONAL_DATA_KEYS, bound
@@ -27,11 +30,12 @@ def layout(*fields):
 
 def main():
     merchant, count = sys.argv[1], int(sys.argv[2])
+    first = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     key_id, key = os.environ["PERSONAL_DATA_KEYS"].split(",")[0].split(":", 1)
     aead = AESGCM(base64.b64decode(key))
     out = sys.stdout
     zeros = "0" * 64
-    for n in range(1, count + 1):
+    for n in range(first, first + count):
         digest = hashlib.md5(f"bench-{n}".encode()).hexdigest()
         uid = f"{digest[0:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
         email = f"ona{n}@example.com"

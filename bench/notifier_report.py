@@ -3,6 +3,8 @@ import argparse
 import os
 import sys
 
+import figures
+
 
 def parse(lines):
     runs = {}
@@ -40,6 +42,11 @@ def main():
         ratio = run["rate"] / anchor["rate"]
         print(f"{name:<13}{run['messages']:>10}{run['seconds']:>10.2f}{run['rate']:>12.0f}{ratio:>22.3f}")
     notifier = runs.get("notifier")
+    if notifier and notifier["rate"]:
+        ratio = notifier["rate"] / anchor["rate"]
+        figures.record("notifier", f"messages/s from the outbox to smtp-sink ({args.messages:,} messages, "
+                       f"{args.sessions} sessions)", round(notifier["rate"]), "messages/s", "ratio >= 0.50",
+                       ratio >= 0.5, "smtp-source -d, same sink", round(anchor["rate"]), ratio)
     if notifier and notifier["messages"] and "cpu_seconds" in notifier["values"]:
         cpu = float(notifier["values"]["cpu_seconds"])
         print(f"notifier process CPU: {cpu:.1f} s, {cpu * 1000 / notifier['messages']:.2f} ms per message "

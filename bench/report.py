@@ -2,6 +2,8 @@
 import argparse
 import sys
 
+import figures
+
 
 def parse(lines):
     runs = {}
@@ -26,6 +28,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, required=True)
     parser.add_argument("--consents", type=int, required=True)
+    parser.add_argument("--label", help="the benchmark's name in bench/REPORT.md (default: api or validity)")
     args = parser.parse_args()
     runs = parse(sys.stdin.read().splitlines())
     anchor = runs.get("healthz")
@@ -38,9 +41,40 @@ def main():
         print(f"{name:<10}{run['rate']:>10.0f}{run['p50']:>9.2f}{run['p99']:>9.2f}{run['errors']:>8}{ratio:>20.3f}")
     if "validity" in runs and runs.get("pgbench", {}).get("rate"):
         print(f"validity / pgbench of the same lookup: {runs['validity']['rate'] / runs['pgbench']['rate']:.3f}")
+    record(runs, anchor, args)
     failed = [name for name, run in runs.items() if run["errors"]]
     if failed:
         sys.exit(f"requests failed in: {', '.join(failed)}")
+
+
+def record(runs, anchor, args):
+    """The targets of issues 2 and 4, for bench/REPORT.md."""
+    label = args.label or ("validity" if "validity" in runs else "api")
+    where = f"{args.consents:,} consents, {args.connections} connections"
+    healthz = ("GET /healthz", round(anchor["rate"]))
+    if "read" in runs:
+        read = runs["read"]
+        ratio = read["rate"] / anchor["rate"]
+        figures.record(label, f"GET /v1/consents/{{id}} req/s ({where})", round(read["rate"]), "req/s",
+                       "ratio >= 0.50", ratio >= 0.5, *healthz, ratio)
+    if "capture" in runs:
+        capture = runs["capture"]
+        figures.record(label, f"POST /v1/consents req/s ({where})", round(capture["rate"]), "req/s",
+                       ">= 2,000/s", capture["rate"] >= 2000, *healthz, capture["rate"] / anchor["rate"])
+        figures.record(label, f"POST /v1/consents p99 ({where})", capture["p99"], "ms", "< 25 ms",
+                       capture["p99"] < 25)
+    if "validity" in runs:
+        validity = runs["validity"]
+        ratio = validity["rate"] / anchor["rate"]
+        figures.record(label, f"GET …/validity req/s ({where})", round(validity["rate"]), "req/s",
+                       "ratio >= 0.60", ratio >= 0.6, *healthz, ratio)
+        figures.record(label, f"GET …/validity p99 ({where})", validity["p99"], "ms", "<= 10 ms",
+                       validity["p99"] <= 10)
+        pgbench = runs.get("pgbench")
+        if pgbench and pgbench["rate"]:
+            figures.record(label, f"GET …/validity req/s against pgbench of the same lookup ({where})",
+                           round(validity["rate"]), "req/s", "reported", None, "pgbench, same statement",
+                           round(pgbench["rate"]), validity["rate"] / pgbench["rate"])
 
 
 if __name__ == "__main__":
