@@ -3,8 +3,10 @@ import CLibPQ
 /// The rows (or command status) a statement produced. Owns the libpq result and frees it when the last
 /// reference (including any `PGRow` taken from it) goes away.
 ///
-/// Not Sendable: decode what you need inside the lease and return plain values.
-public final class PGResult {
+/// Sendable because libpq results are read-only once made and may be read from several threads at once (libpq's
+/// documentation on thread safety), which lets a large result be decoded on several cores. It stays valid after
+/// its lease, but decoding inside the lease and returning plain values is still the rule.
+public final class PGResult: @unchecked Sendable {
     private let handle: OpaquePointer
 
     /// Takes ownership of `handle`.

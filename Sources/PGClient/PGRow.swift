@@ -1,5 +1,5 @@
 /// One row of a `PGResult`. Columns are addressed by position, as selected.
-public struct PGRow {
+public struct PGRow: Sendable {
     private let result: PGResult
     public let index: Int
 
