@@ -142,36 +142,40 @@ import Testing
         #expect(counts["outbox"] == 1)
     }
 
+    /// In a database of its own: the sweeper expires every merchant's pending consents as of this test's clock,
+    /// a day ahead, which would expire the pending consents of tests running beside it.
     @Test func aPendingConsentExpiresAfterItsActivationWindow() async throws {
-        let merchant = try await TestMerchant.make()
-        try await merchant.test { client in
-            let first = try await client.call(
-                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
-            let second = try await client.call(
-                .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
-            let firstId = try #require(try first.json["id"]?.stringValue)
-            let secondId = try #require(try second.json["id"]?.stringValue)
+        try await TestEnvironment.withIsolatedDatabase { database, _ in
+            let merchant = try await TestMerchant.make(in: database)
+            try await merchant.test { client in
+                let first = try await client.call(
+                    .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+                let second = try await client.call(
+                    .post, "/v1/consents", key: merchant.keys[.checkout], json: ConsentBody.valid(recurrenceId: nil))
+                let firstId = try #require(try first.json["id"]?.stringValue)
+                let secondId = try #require(try second.json["id"]?.stringValue)
 
-            merchant.clock.advance(seconds: 24 * 3600)
-            let late = try await client.call(
-                .post, "/v1/consents/\(firstId)/activate", key: merchant.keys[.billing],
-                json: .object(["recurrenceId": .string("rec-late")]))
-            #expect(late.status == .conflict)
-            #expect(late.errorCode == "invalid_state")
-            let expired = try await client.call(.get, "/v1/consents/\(firstId)", key: merchant.keys[.auditor])
-            #expect(try expired.json["status"]?.stringValue == "expired")
-            #expect(try expired.json["retainUntil"]?.stringValue == "2028-05-22")
+                merchant.clock.advance(seconds: 24 * 3600)
+                let late = try await client.call(
+                    .post, "/v1/consents/\(firstId)/activate", key: merchant.keys[.billing],
+                    json: .object(["recurrenceId": .string("rec-late")]))
+                #expect(late.status == .conflict)
+                #expect(late.errorCode == "invalid_state")
+                let expired = try await client.call(.get, "/v1/consents/\(firstId)", key: merchant.keys[.auditor])
+                #expect(try expired.json["status"]?.stringValue == "expired")
+                #expect(try expired.json["retainUntil"]?.stringValue == "2028-05-22")
 
-            let sweeper = ExpirySweeper(
-                pool: merchant.shared.pool, clock: merchant.clock.appClock,
-                metrics: ServiceMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
-                interval: .seconds(1), logger: .init(label: "t"))
-            _ = try await sweeper.sweepOnce()
-            let swept = try await client.call(.get, "/v1/consents/\(secondId)", key: merchant.keys[.auditor])
-            #expect(try swept.json["status"]?.stringValue == "expired")
+                let sweeper = ExpirySweeper(
+                    pool: merchant.shared.pool, clock: merchant.clock.appClock,
+                    metrics: ServiceMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
+                    interval: .seconds(1), logger: .init(label: "t"))
+                _ = try await sweeper.sweepOnce()
+                let swept = try await client.call(.get, "/v1/consents/\(secondId)", key: merchant.keys[.auditor])
+                #expect(try swept.json["status"]?.stringValue == "expired")
+            }
+            let events = try await EventRows.types(merchant: merchant)
+            #expect(events.filter { $0 == "consent.expired" }.count == 2)
         }
-        let events = try await EventRows.types(merchant: merchant)
-        #expect(events.filter { $0 == "consent.expired" }.count == 2)
     }
 
     @Test func theEventChainOfAConsentVerifies() async throws {

@@ -5,13 +5,16 @@ import Foundation
 #endif
 
 /// A throwaway CA and a server certificate for 127.0.0.1 and localhost, made with `openssl` into a temporary
-/// directory once per test process and removed when the process exits. No key is ever committed.
+/// directory once per test process and removed when the process exits, with a second CA that signed nothing.
+/// No key is ever committed.
 public struct TestCertificates: Sendable {
     public let directory: String
     /// The test CA, for `SMTPConfiguration.caFile`.
     public let caFile: String
     public let serverCertificate: String
     public let serverKey: String
+    /// Another CA, which signed nothing here: a client trusting only it must refuse the server.
+    public let unrelatedCAFile: String
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cached: TestCertificates?
@@ -59,9 +62,15 @@ public struct TestCertificates: Sendable {
             "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
             "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext"),
         ])
+        try openssl(
+            ["req", "-x509"] + curve + [
+                "-keyout", path("unrelated-ca.key"), "-out", path("unrelated-ca.pem"), "-days", "2",
+                "-subj", "/CN=Unrelated Test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
         return TestCertificates(
             directory: directory, caFile: path("ca.pem"), serverCertificate: path("server.pem"),
-            serverKey: path("server.key"))
+            serverKey: path("server.key"), unrelatedCAFile: path("unrelated-ca.pem"))
     }
 
     private static func openssl(_ arguments: [String]) throws {

@@ -1,6 +1,7 @@
 import ConsentRules
 import Hummingbird
 import Logging
+import NIOCore
 import Notifier
 import PGClient
 import Prometheus
@@ -79,6 +80,10 @@ func buildApplication(
         interval: configuration.retentionRunInterval, logger: logger)
     return Application(
         router: buildRouter(dependencies),
+        // Without an idle timeout a client that sends its request head a byte at a time, or nothing at all,
+        // keeps its connection for as long as it likes. The timer counts from the last complete HTTP part (a
+        // request head or a piece of body) or the end of the last response, never while a response is written.
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.httpIdleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "consent-service"),
         // In dependency order: the pool outlives the workers that use it.
         services: [dependencies.pool, sweeper, purge] + background,

@@ -5,6 +5,9 @@ import Logging
 struct AppConfiguration: Sendable {
     var host = "127.0.0.1"
     var port = 8080
+    /// How long a connection may go without a whole request head (or a part of a body) arriving, or sit idle
+    /// between requests, before the server closes it; see `HTTP_IDLE_TIMEOUT_SECONDS` in the README.
+    var httpIdleTimeout = Duration.seconds(65)
     /// libpq connection string or URL; nil starts the embedded cluster under `dataDirectory`.
     var databaseURL: String?
     var dataDirectory = "data"
@@ -26,6 +29,9 @@ struct AppConfiguration: Sendable {
         var configuration = AppConfiguration()
         configuration.host = reader.value("HOST") ?? configuration.host
         configuration.port = try reader.integer("PORT", 0...65535) ?? configuration.port
+        if let seconds = try reader.integer("HTTP_IDLE_TIMEOUT_SECONDS", 1...3600) {
+            configuration.httpIdleTimeout = .seconds(seconds)
+        }
         configuration.databaseURL = reader.value("DATABASE_URL")
         configuration.dataDirectory = reader.value("DATA_DIR") ?? configuration.dataDirectory
         configuration.poolSize = try reader.integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize

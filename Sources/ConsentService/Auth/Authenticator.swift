@@ -5,6 +5,13 @@ import PGClient
 
 /// Resolves a request's key to its principal in one indexed query that also brings the merchant's time zone,
 /// country and current policy, which most requests need next.
+///
+/// Keys are never compared in memory: the lookup is by the key's SHA-256 in the unique index on `key_hash`.
+/// That lookup is not a timing oracle even though the index compares bytes with early exit: what its timing
+/// could reveal is how many leading bytes of the *hash* of the presented key match a stored hash, and the
+/// caller cannot choose the bytes of a SHA-256 output, so learning a stored hash prefix gets them no closer
+/// to a key (that needs a preimage of a hash over 256 random bits). The cancel-link and cancel-form MACs are
+/// checked with `HMAC.isValidAuthenticationCode`, which compares in constant time.
 enum Authenticator {
     /// The key's principal, selected by the key's hash ($1). Reads join it to their data in one statement.
     static let principalSelect = principalSelect(keyHash: "$1")

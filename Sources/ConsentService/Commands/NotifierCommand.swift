@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import Metrics
+import NIOCore
 import PGClient
 import Prometheus
 import ServiceLifecycle
@@ -35,6 +36,8 @@ struct NotifierCommand: AsyncParsableCommand {
                 HealthController(pool: session.pool, migrator: migrator, registry: registry).addRoutes(to: router)
                 let app = Application(
                     router: router,
+                    // The same bound on idle and slow connections as `serve` (HTTP_IDLE_TIMEOUT_SECONDS).
+                    server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.httpIdleTimeout))),
                     configuration: .init(address: .hostname(configuration.host, port: port), serverName: "consent-service"),
                     services: [session.pool, notifier], logger: logger)
                 try await app.runService()

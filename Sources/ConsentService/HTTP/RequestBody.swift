@@ -11,6 +11,10 @@ enum RequestBody {
                 status: .unsupportedMediaType, code: .unsupportedMediaType,
                 message: "The body must be sent as Content-Type: application/json.")
         }
+        // A declared length over the limit is refused before any of the body is read or waited for.
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > RequestLimits.maxBodyBytes {
+            throw APIError.payloadTooLarge
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: RequestLimits.maxBodyBytes)

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import PGClient
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// TLS to PostgreSQL with `sslmode=verify-full`, against a server of the test's own whose certificate (for
+/// `localhost`) a test CA signed: trusted, it connects over TLS; a CA that did not sign it, or a host name the
+/// certificate does not name, is refused; and no error or log line shows the password.
+@Suite struct PostgresTLSTests {
+    static let password = "pw-" + UUID().uuidString
+
+    static func conninfo(port: Int, host: String, rootCertificate: String, extra: String = "") -> String {
+        "host=\(host) port=\(port) user=postgres dbname=postgres password=\(password) sslmode=verify-full "
+            + "sslrootcert=\(rootCertificate) \(extra)"
+    }
+
+    /// Log lines at every level, to show none of them carries the password.
+    final class LogLines: Sendable {
+        let lines = Mutex<[String]>([])
+
+        var logger: Logger {
+            Logger(label: "pg-tls") { _ in Handler(sink: self) }
+        }
+
+        struct Handler: LogHandler {
+            let sink: LogLines
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+
+            func log(event: LogEvent) {
+                let line = "\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })"
+                sink.lines.withLock { $0.append(line) }
+            }
+        }
+    }
+
+    /// The error of a first query through a new pool, or nil when it succeeded.
+    static func failure(of conninfo: String, logs: LogLines) async -> PGError? {
+        let pool = PGPool(conninfo: conninfo, size: 1, acquireTimeout: .seconds(20), logger: logs.logger)
+        var failure: PGError?
+        do {
+            try await pool.withConnection { _ = try $0.query("SELECT 1", []) }
+        } catch let error as PGError {
+            failure = error
+        } catch {
+            Issue.record("not a PGError: \(error)")
+        }
+        await pool.close()
+        return failure
+    }
+
+    @Test func verifyFullConnectsOnlyToTheCertifiedHostUnderTheRightCA() async throws {
+        let certificates = try await TestCertificates.shared()
+        let stoppedPID = try await TemporaryPostgres.with(
+            tlsCertificate: certificates.serverCertificate, key: certificates.serverKey
+        ) { server -> Int32? in
+            let logs = LogLines()
+            let trusted = PGPool(
+                conninfo: Self.conninfo(port: server.port, host: "localhost", rootCertificate: certificates.caFile),
+                size: 1, acquireTimeout: .seconds(20), logger: logs.logger)
+            let (overTLS, verified) = try await trusted.withConnection { connection in
+                let row = try connection.query(
+                    "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", [])[0]
+                return (try row.decode(Bool.self, 0), try row.decode(String.self, 1))
+            }
+            await trusted.close()
+            #expect(overTLS, "the session is encrypted")
+            #expect(verified.hasPrefix("TLS"), "\(verified)")
+
+            let refusals = [
+                ("a CA that did not sign the certificate",
+                 Self.conninfo(port: server.port, host: "localhost", rootCertificate: certificates.unrelatedCAFile),
+                 "certificate verify failed"),
+                // The address is right, but verify-full checks the certificate against the host name asked for.
+                ("a host name the certificate does not name",
+                 Self.conninfo(
+                    port: server.port, host: "db.consents.invalid", rootCertificate: certificates.caFile,
+                    extra: "hostaddr=127.0.0.1"),
+                 "does not match host name"),
+            ]
+            for (name, conninfo, reason) in refusals {
+                let error = try #require(await Self.failure(of: conninfo, logs: logs), "\(name) was accepted")
+                #expect(error.code == .connectionFailed, "\(name): \(error)")
+                #expect(error.debugDescription.contains(reason), "\(name): \(error.debugDescription)")
+                for text in [error.description, error.debugDescription, "\(error)", String(reflecting: error)] {
+                    #expect(!text.contains(Self.password), "\(name): the error shows the password")
+                }
+            }
+            let lines = logs.lines.withLock { $0 }
+            #expect(!lines.isEmpty, "the refusals were logged")
+            #expect(!lines.contains { $0.contains(Self.password) }, "a log line shows the password")
+            return server.pid
+        }
+        // The server the test started is gone.
+        let pid = try #require(stoppedPID)
+        #expect(kill(pid, 0) != 0, "PostgreSQL \(pid) still runs")
+    }
+}

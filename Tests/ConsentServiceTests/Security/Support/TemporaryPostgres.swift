@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+
+/// A PostgreSQL server of the test's own (`scripts/pg-temp`, optionally with TLS), stopped by its PID
+/// (`scripts/pg-temp stop` reads it from the cluster's `postmaster.pid`) however the test ends.
+struct TemporaryPostgres: Sendable {
+    static let script = TestEnvironment.packageRoot + "/scripts/pg-temp"
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let port: Int
+    let directory: String
+
+    static func with<T>(tlsCertificate: String, key: String, _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+        let parent = try TemporaryDirectory.make(prefix: "pg-tls")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let directory = parent.appendingPathComponent("cluster").path
+        let started = try await ExternalCommand.run(Self.script, ["start", directory, "--ssl", tlsCertificate, key])
+        let server: TemporaryPostgres
+        do {
+            guard started.status == 0,
+                let url = started.output.split(separator: "\n").last(where: { $0.hasPrefix("postgresql://") }),
+                let port = url.split(separator: ":").last?.split(separator: "/").first.flatMap({ Int($0) })
+            else { throw Failure(description: "pg-temp did not start: \(started.output)") }
+            server = TemporaryPostgres(port: port, directory: directory)
+        } catch {
+            await stop(directory)
+            throw error
+        }
+        do {
+            let result = try await body(server)
+            await stop(directory)
+            return result
+        } catch {
+            await stop(directory)
+            throw error
+        }
+    }
+
+    private static func stop(_ directory: String) async {
+        _ = try? await ExternalCommand.run(Self.script, ["stop", directory])
+    }
+
+    /// The PID the server wrote when it started, to check it is gone afterwards.
+    var pid: Int32? {
+        guard let text = try? String(contentsOfFile: directory + "/db/postmaster.pid", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+}
