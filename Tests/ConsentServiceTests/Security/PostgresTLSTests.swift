@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import PGClient
-import Synchronization
 import TestSupport
 import Testing
 
@@ -20,34 +19,9 @@ import Testing
             + "sslrootcert=\(rootCertificate) \(extra)"
     }
 
-    /// Log lines at every level, to show none of them carries the password.
-    final class LogLines: Sendable {
-        let lines = Mutex<[String]>([])
-
-        var logger: Logger {
-            Logger(label: "pg-tls") { _ in Handler(sink: self) }
-        }
-
-        struct Handler: LogHandler {
-            let sink: LogLines
-            var metadata: Logger.Metadata = [:]
-            var logLevel: Logger.Level = .trace
-
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                let line = "\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })"
-                sink.lines.withLock { $0.append(line) }
-            }
-        }
-    }
-
     /// The error of a first query through a new pool, or nil when it succeeded.
-    static func failure(of conninfo: String, logs: LogLines) async -> PGError? {
-        let pool = PGPool(conninfo: conninfo, size: 1, acquireTimeout: .seconds(20), logger: logs.logger)
+    static func failure(of conninfo: String, logs: LogCapture) async -> PGError? {
+        let pool = PGPool(conninfo: conninfo, size: 1, acquireTimeout: .seconds(20), logger: logs.logger())
         var failure: PGError?
         do {
             try await pool.withConnection { _ = try $0.query("SELECT 1", []) }
@@ -65,10 +39,11 @@ import Testing
         let stoppedPID = try await TemporaryPostgres.with(
             tlsCertificate: certificates.serverCertificate, key: certificates.serverKey
         ) { server -> Int32? in
-            let logs = LogLines()
+            // Log lines at every level, to show none of them carries the password.
+            let logs = LogCapture()
             let trusted = PGPool(
                 conninfo: Self.conninfo(port: server.port, host: "localhost", rootCertificate: certificates.caFile),
-                size: 1, acquireTimeout: .seconds(20), logger: logs.logger)
+                size: 1, acquireTimeout: .seconds(20), logger: logs.logger())
             let (overTLS, verified) = try await trusted.withConnection { connection in
                 let row = try connection.query(
                     "SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", [])[0]
@@ -97,7 +72,7 @@ import Testing
                     #expect(!text.contains(Self.password), "\(name): the error shows the password")
                 }
             }
-            let lines = logs.lines.withLock { $0 }
+            let lines = logs.records.map(\.text)
             #expect(!lines.isEmpty, "the refusals were logged")
             #expect(!lines.contains { $0.contains(Self.password) }, "a log line shows the password")
             return server.pid
