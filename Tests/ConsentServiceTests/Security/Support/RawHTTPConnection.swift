@@ -80,6 +80,20 @@ final class RawHTTPConnection: @unchecked Sendable {
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Reads and drops what arrives until at least `count` bytes have, or the server closes; returns how many
+    /// arrived. For a client that hangs up part way through a long answer.
+    func receive(atLeast count: Int) -> Int {
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while received < count {
+            let read = recv(descriptor, &buffer, buffer.count, 0)
+            if read < 0, errno == EINTR { continue }
+            if read <= 0 { break }
+            received += read
+        }
+        return received
+    }
+
     /// Reads until a whole response (its head, and a body of its Content-Length) has arrived, the server closes
     /// the connection, or `timeout` passes. Blocks the calling thread: call it through ``answer(timeout:)``.
     func readAnswer(timeout: Double) -> Answer {
