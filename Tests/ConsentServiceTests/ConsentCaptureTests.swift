@@ -45,7 +45,7 @@ import Testing
                            "webhook_endpoints": 0])
     }
 
-    /// Concurrent reads by id share statements (`LookupBatcher`); each must still get its own consent, or its
+    /// Concurrent reads by id share statements (`StatementBatcher`); each must still get its own consent, or its
     /// own refusal.
     @Test func concurrentReadsEachGetTheirOwnConsent() async throws {
         let merchant = try await TestMerchant.make()

@@ -127,7 +127,7 @@ import Testing
         }
     }
 
-    /// Concurrent questions share statements (`LookupBatcher`); each must still get the answer for its own
+    /// Concurrent questions share statements (`StatementBatcher`); each must still get the answer for its own
     /// key, consent and debit.
     @Test func concurrentQuestionsEachGetTheirOwnAnswer() async throws {
         let merchant = try await TestMerchant.make()

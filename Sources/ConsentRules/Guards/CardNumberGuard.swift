@@ -8,6 +8,10 @@ public enum CardNumberGuard: Sendable {
     static let cardLengths = 13...19
 
     public static func containsCardNumber(_ text: String) -> Bool {
+        // Most strings hold fewer digits than the shortest card: those need no closer look.
+        var digitCount = 0
+        for byte in text.utf8 where ASCII.isDigit(byte) { digitCount += 1 }
+        guard digitCount >= cardLengths.lowerBound else { return false }
         // A whole UUID (gateways use them for recurrence ids) has 32 hex digits: it is never a card number,
         // though its leading groups can form a dash-separated run of 13–19 digits that passes Luhn.
         if isUUID(text) { return false }
@@ -19,10 +23,9 @@ public enum CardNumberGuard: Sendable {
 
     /// 8-4-4-4-12 hexadecimal digits, nothing around them.
     static func isUUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
+        guard text.utf8.count == 36 else { return false }
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { return false }
             } else if ASCII.hexValue(byte) == nil {
                 return false

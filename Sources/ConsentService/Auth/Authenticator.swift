@@ -46,6 +46,33 @@ enum Authenticator {
         return try principal(from: &cursor, permission: permission)
     }
 
+    /// The principals of many keys in one statement: one row per hash in $1, in its order, all NULL for a key
+    /// that is unknown or revoked.
+    static let principalsByKeyHashes = PGStatement(
+        """
+        SELECT principal.*
+        FROM unnest($1::bytea[]) WITH ORDINALITY AS a(key_hash, n)
+        LEFT JOIN LATERAL (\(principalSelect(keyHash: "a.key_hash"))) principal ON true
+        ORDER BY a.n
+        """)
+
+    /// Per key hash, its principal holding `permission`, or the 401/403 that key gets.
+    static func principals(keyHashes: [[UInt8]], on connection: PGConnection, permission: Permission) throws
+        -> [Result<Principal, any Error>]
+    {
+        let result = try connection.query(principalsByKeyHashes, [PGTextArray(keyHashes.map(\.pgText))])
+        guard result.rowCount == keyHashes.count else {
+            throw BatchAnswerCountError(asked: keyHashes.count, answered: result.rowCount)
+        }
+        return result.map { row in
+            Result {
+                var cursor = RowCursor(row)
+                guard !cursor.isNullAhead else { throw APIError.unauthorized }
+                return try principal(from: &cursor, permission: permission)
+            }
+        }
+    }
+
     /// Decodes the principal columns of `principalSelect` and checks the permission.
     static func principal(from cursor: inout RowCursor, permission: Permission) throws -> Principal {
         let keyId: UUID = try cursor.next()

@@ -37,18 +37,18 @@ struct ValidityQuestion: Sendable {
 }
 
 /// Answers validity questions from storage; no writes, ever. Concurrent questions share statements
-/// (`LookupBatcher`), so the answer rate is not bound by the database's rate of single statements.
+/// (`StatementBatcher`), so the answer rate is not bound by the database's rate of single statements.
 struct ValidityStore: Sendable {
-    private let byId: LookupBatcher<ValidityQuestion, JSONValue>
-    private let byRecurrence: LookupBatcher<ValidityQuestion, JSONValue>
+    private let byId: StatementBatcher<ValidityQuestion, JSONValue>
+    private let byRecurrence: StatementBatcher<ValidityQuestion, JSONValue>
 
     /// Two batches per kind at the database at once: one is formed while the other runs, and more would only
     /// split the same questions into smaller batches.
     init(pool: PGPool, clock: AppClock, concurrency: Int = 2, maxBatch: Int = 128) {
-        byId = LookupBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) { connection, questions in
+        byId = StatementBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) { connection, questions in
             try Self.answer(questions, with: ValidityQueries.byId, on: connection, at: clock.now())
         }
-        byRecurrence = LookupBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) {
+        byRecurrence = StatementBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) {
             connection, questions in
             try Self.answer(questions, with: ValidityQueries.byRecurrence, on: connection, at: clock.now())
         }
@@ -76,7 +76,7 @@ struct ValidityStore: Sendable {
                 PGTextArray(questions.map { $0.debit.amount.currency.code }),
             ])
         guard result.rowCount == questions.count else {
-            throw LookupBatchError(asked: questions.count, answered: result.rowCount)
+            throw BatchAnswerCountError(asked: questions.count, answered: result.rowCount)
         }
         return questions.indices.map { index in
             Result { try decide(questions[index].debit, from: result[index], at: now) }

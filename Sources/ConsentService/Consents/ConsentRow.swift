@@ -165,13 +165,19 @@ enum ConsentRow {
 
     static let insertBindCount = insertColumns.count
 
-    /// The consent's INSERT, values $1…$insertBindCount (see `insertBinds`); any unique conflict inserts nothing.
-    static let insertSQL = """
-        INSERT INTO consents (\(insertColumns.joined(separator: ", ")))
-        VALUES (\((1...insertBindCount).map { "$\($0)" }.joined(separator: ", ")))
-        ON CONFLICT DO NOTHING
-        RETURNING merchant_id, id
-        """
+    /// The consents' INSERT for `rows` consents, the values of row r (from 0) at placeholders r × `stride` + 1
+    /// … r × `stride` + `insertBindCount` (see `insertBinds`); a row with any unique conflict is left out.
+    static func insertSQL(rows: Int, stride: Int) -> String {
+        let tuples = (0..<rows).map { row in
+            "(" + (1...insertBindCount).map { "$\(row * stride + $0)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            INSERT INTO consents (\(insertColumns.joined(separator: ", ")))
+            VALUES \(tuples.joined(separator: ",\n       "))
+            ON CONFLICT DO NOTHING
+            RETURNING merchant_id, id
+            """
+    }
 
     /// The consumer's personal data of `consent`, as the row stores it.
     static func personalData(of consent: ConsentRecord) -> ConsumerPersonalData {

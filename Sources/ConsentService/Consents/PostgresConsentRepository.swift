@@ -9,7 +9,10 @@ struct PostgresConsentRepository: ConsentRepository {
     let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
     /// Reads by id that arrive together share one statement, as validity questions do.
-    private let readsById: LookupBatcher<ConsentReadQuestion, JSONValue>
+    private let readsById: StatementBatcher<ConsentReadQuestion, JSONValue>
+    /// Captures without an Idempotency-Key that arrive together share the key lookup, then one insert.
+    private let capturePrincipals: StatementBatcher<[UInt8], Principal>
+    private let captures: StatementBatcher<PendingCapture, Bool>
 
     init(pool: PGPool, calendars: CalendarRegistry, clock: AppClock, keyring: PersonalDataKeyring, metrics: ServiceMetrics) {
         self.pool = pool
@@ -17,31 +20,53 @@ struct PostgresConsentRepository: ConsentRepository {
         self.clock = clock
         self.keyring = keyring
         self.metrics = metrics
-        readsById = LookupBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, questions in
+        readsById = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, questions in
             try Self.read(questions, at: clock.now(), keyring: keyring, on: connection)
+        }
+        capturePrincipals = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 128) { connection, keyHashes in
+            try Authenticator.principals(keyHashes: keyHashes, on: connection, permission: .createConsent)
+        }
+        captures = StatementBatcher(pool: pool, concurrency: 2, maxBatch: ConsentCaptureStatement.maxRows) {
+            connection, pending in
+            ConsentCaptureStatement.insert(pending, keyring: keyring, on: connection)
         }
     }
 
     func capture(_ request: CaptureRequest) async throws -> StoredResponse {
         let now = clock.now()
-        let calendars = self.calendars
-        let keyring = self.keyring
         // Equal bodies, whatever their white space or key order, are the same request.
         let requestHash = Digest.sha256Hex(request.body.serialized())
-        let response = try await pool.withConnection { connection in
+        let response: StoredResponse
+        if let key = request.idempotencyKey {
+            response = try await capture(request, idempotencyKey: key, requestHash: requestHash, now: now)
+        } else {
+            // Concurrent captures share the key lookup and then the insert and its commit.
+            let principal = try await capturePrincipals.answer(request.keyHash)
+            let pending = try Self.prepare(
+                request.body, principal: principal, calendars: calendars, requestHash: requestHash, now: now)
+            if try await captures.answer(pending) {
+                response = StoredResponse(status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
+            } else {
+                response = try await pool.withConnection { [keyring] connection in
+                    try Self.existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
+                }
+            }
+        }
+        if response.status == 201 { metrics.consentCaptured() }
+        return response
+    }
+
+    private func capture(_ request: CaptureRequest, idempotencyKey key: String, requestHash: String, now: Instant)
+        async throws -> StoredResponse
+    {
+        let calendars = self.calendars
+        let keyring = self.keyring
+        return try await pool.withConnection { connection in
             let principal = try Authenticator.principal(
                 keyHash: request.keyHash, on: connection, permission: .createConsent)
             let merchant = principal.merchant
-            let draft = try Self.validate(request.body, now: now, merchant: merchant)
-            guard let calendar = calendars.calendar(for: merchant.country) else {
-                throw ResourceError(message: "no business-day calendar for country \(merchant.country)")
-            }
-            var consent = NewConsent.record(
-                draft: draft, merchant: merchant, calendar: calendar, requestHash: requestHash, now: now)
-            let events = NewConsent.events(for: &consent, actor: principal.actor)
-            guard let key = request.idempotencyKey else {
-                return try Self.insertOrMatch(&consent, events: events, now: now, keyring: keyring, on: connection)
-            }
+            let pending = try Self.prepare(
+                request.body, principal: principal, calendars: calendars, requestHash: requestHash, now: now)
             return try connection.transaction { connection in
                 let reserved = try connection.query(
                     ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
@@ -49,18 +74,33 @@ struct PostgresConsentRepository: ConsentRepository {
                     return try Self.replay(
                         key: key, requestHash: requestHash, merchant: merchant, keyring: keyring, on: connection)
                 }
-                let response = try Self.insertOrMatch(&consent, events: events, now: now, keyring: keyring, on: connection)
+                let response = try Self.insertOrMatch(pending, now: now, keyring: keyring, on: connection)
                 // The response repeats the consumer's personal data, so it is kept sealed like the consent.
                 let sealed = keyring.seal(
                     response.body, context: .idempotentResponse(merchantId: merchant.merchantId, key: key))
                 _ = try connection.query(ConsentQueries.completeIdempotencyKey, [
-                    merchant.merchantId, key, response.status, sealed.bytes, consent.id, sealed.keyId,
+                    merchant.merchantId, key, response.status, sealed.bytes, pending.consent.id, sealed.keyId,
                 ])
                 return response
             }
         }
-        if response.status == 201 { metrics.consentCaptured() }
-        return response
+    }
+
+    /// The validated consent with its first events, ready to insert.
+    private static func prepare(
+        _ body: JSONValue, principal: Principal, calendars: CalendarRegistry, requestHash: String, now: Instant
+    ) throws -> PendingCapture {
+        let merchant = principal.merchant
+        let draft = try validate(body, now: now, merchant: merchant)
+        guard let calendar = calendars.calendar(for: merchant.country) else {
+            throw ResourceError(message: "no business-day calendar for country \(merchant.country)")
+        }
+        var consent = NewConsent.record(
+            draft: draft, merchant: merchant, calendar: calendar, requestHash: requestHash, now: now)
+        let events = NewConsent.events(for: &consent, actor: principal.actor)
+        return PendingCapture(
+            consent: consent, events: events, confirmationId: consent.status == .active ? UUID.v7(at: now) : nil,
+            capturedAt: now)
     }
 
     func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
@@ -121,7 +161,7 @@ struct PostgresConsentRepository: ConsentRepository {
             ConsentQueries.readBatchById,
             [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })])
         guard result.rowCount == questions.count else {
-            throw LookupBatchError(asked: questions.count, answered: result.rowCount)
+            throw BatchAnswerCountError(asked: questions.count, answered: result.rowCount)
         }
         return (0..<result.rowCount).map { index in
             Result {
@@ -173,29 +213,35 @@ struct PostgresConsentRepository: ConsentRepository {
     /// Inserts the consent, or, when its merchantReference is taken, answers with the existing consent if it
     /// came from the same body.
     private static func insertOrMatch(
-        _ consent: inout ConsentRecord, events: [ConsentEvent], now: Instant, keyring: PersonalDataKeyring,
-        on connection: PGConnection
+        _ pending: PendingCapture, now: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
     ) throws -> StoredResponse {
         // DO NOTHING on any unique conflict waits for a concurrent twin to commit instead of failing.
-        if try !ConsentCaptureStatement.run(consent, events: events, now: now, keyring: keyring, on: connection) {
-            guard
-                let existing = try ConsentQueries.one(
-                    ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference],
-                    keyring: keyring, on: connection)
-            else {
-                throw APIError(
-                    status: .conflict, code: .duplicateRecurrenceId,
-                    message: "Another consent of this merchant already has this recurrenceId.")
-            }
-            guard existing.requestHash == consent.requestHash else {
-                throw APIError(
-                    status: .conflict, code: .duplicateMerchantReference,
-                    message: "This merchantReference is already used by a consent with different content.")
-            }
-            consent = existing
-            return StoredResponse(status: 200, body: ConsentRepresentation.json(existing, now: now).serialized())
+        guard try ConsentCaptureStatement.run([pending], keyring: keyring, on: connection)[0] else {
+            return try existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
         }
-        return StoredResponse(status: 201, body: ConsentRepresentation.json(consent, now: now).serialized())
+        return StoredResponse(status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
+    }
+
+    /// The answer to a capture that a unique conflict kept out: the stored consent with its reference if it
+    /// came from the same body, else the conflict.
+    private static func existing(
+        matching consent: ConsentRecord, now: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
+    ) throws -> StoredResponse {
+        guard
+            let existing = try ConsentQueries.one(
+                ConsentQueries.byReference, [consent.merchantId, consent.draft.merchantReference],
+                keyring: keyring, on: connection)
+        else {
+            throw APIError(
+                status: .conflict, code: .duplicateRecurrenceId,
+                message: "Another consent of this merchant already has this recurrenceId.")
+        }
+        guard existing.requestHash == consent.requestHash else {
+            throw APIError(
+                status: .conflict, code: .duplicateMerchantReference,
+                message: "This merchantReference is already used by a consent with different content.")
+        }
+        return StoredResponse(status: 200, body: ConsentRepresentation.json(existing, now: now).serialized())
     }
 
     private static func activate(

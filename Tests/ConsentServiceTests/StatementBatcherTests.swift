@@ -5,8 +5,8 @@ import Testing
 
 @testable import ConsentService
 
-/// `LookupBatcher` against the real database: lookups that arrive while a batch runs go together in the next.
-@Suite struct LookupBatcherTests {
+/// `StatementBatcher` against the real database: lookups that arrive while a batch runs go together in the next.
+@Suite struct StatementBatcherTests {
     /// Doubles each number in SQL, and records each batch's size.
     final class Doubler: Sendable {
         let batchSizes = Mutex<[Int]>([])
@@ -33,7 +33,7 @@ import Testing
     @Test func lookupsArrivingDuringABatchGoTogetherAndEachGetsItsOwnAnswer() async throws {
         let pool = try await TestEnvironment.shared.value.pool
         let doubler = Doubler()
-        let batcher = LookupBatcher<Int, Int>(pool: pool, concurrency: 1, maxBatch: 16, run: doubler.run)
+        let batcher = StatementBatcher<Int, Int>(pool: pool, concurrency: 1, maxBatch: 16, run: doubler.run)
         try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
             group.addTask { (1, try await batcher.answer(1)) }
             while doubler.batchSizes.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
@@ -55,7 +55,7 @@ import Testing
 
     @Test func aFailedStatementFailsEveryLookupOfItsBatchAndTheNextBatchRunsAgain() async throws {
         let pool = try await TestEnvironment.shared.value.pool
-        let batcher = LookupBatcher<String, Int>(pool: pool, concurrency: 1, maxBatch: 8) { connection, texts in
+        let batcher = StatementBatcher<String, Int>(pool: pool, concurrency: 1, maxBatch: 8) { connection, texts in
             let result = try connection.query(
                 "SELECT t::int FROM unnest($1::text[]) WITH ORDINALITY AS a(t, i) ORDER BY i", [PGTextArray(texts)])
             return try (0..<result.rowCount).map { .success(try result[$0].decode(Int.self, 0)) }

@@ -1,15 +1,16 @@
 import PGClient
 import Synchronization
 
-/// Answers many concurrent read-only lookups with few statements: a lookup that arrives while `concurrency`
-/// batches are already at the database waits for the next batch and goes with every other lookup that
-/// arrived meanwhile (at most `maxBatch`).
+/// Serves many concurrent requests of one kind (lookups, or captures to insert) with few statements: a
+/// request that arrives while `concurrency` batches are already at the database waits for the next batch and
+/// goes with every other request that arrived meanwhile (at most `maxBatch`).
 ///
-/// Nothing waits on a timer: a lookup on an idle service goes at once, alone. Under load, one statement and
-/// one pool hop serve a whole batch, which is what lets the service answer more lookups per second than the
-/// database answers single statements. Each batch's statement starts after each of its lookups arrived, so an
-/// answer is never older than its question: a change committed before a lookup arrives is always seen.
-final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
+/// Nothing waits on a timer: a request on an idle service goes at once, alone. Under load, one statement and
+/// one pool hop (and, for writes, one commit) serve a whole batch, which is what lets the service answer more
+/// requests per second than the database runs single statements. Each batch's statement starts after each of
+/// its requests arrived, so an answer is never older than its question: a change committed before a lookup
+/// arrives is always seen. A write is answered only once its batch has committed.
+final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     /// Answers `questions` on one connection, one result per question in the same order.
     typealias Run = @Sendable (PGConnection, [Question]) throws -> [Result<Answer, any Error>]
 
@@ -30,7 +31,7 @@ final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     private let state = Mutex(State())
 
     init(pool: PGPool, concurrency: Int, maxBatch: Int, run: @escaping Run) {
-        precondition(concurrency > 0 && maxBatch > 0, "a batcher needs room for one lookup")
+        precondition(concurrency > 0 && maxBatch > 0, "a batcher needs room for one request")
         self.pool = pool
         self.concurrency = concurrency
         self.maxBatch = maxBatch
@@ -45,12 +46,12 @@ final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
                 state.running += 1
                 return true
             }
-            // A batch outlives the request that started it, since it carries other requests' lookups too.
+            // A batch outlives the request that started it, since it carries other requests too.
             if startsBatch { Task { await self.drain() } }
         }
     }
 
-    /// How many lookups wait for a batch: for tests that need a state reached rather than a guessed delay.
+    /// How many requests wait for a batch: for tests that need a state reached rather than a guessed delay.
     var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     /// Sends batches until nobody is waiting.
@@ -60,7 +61,7 @@ final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
                 let questions = batch.map(\.question)
                 let results = try await pool.withConnection { connection in try self.run(connection, questions) }
                 guard results.count == batch.count else {
-                    throw LookupBatchError(asked: batch.count, answered: results.count)
+                    throw BatchAnswerCountError(asked: batch.count, answered: results.count)
                 }
                 for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
             } catch {
@@ -83,10 +84,10 @@ final class LookupBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     }
 }
 
-/// A batch's statement gave a different number of answers than it had questions: a defect in its SQL.
-struct LookupBatchError: Error, CustomStringConvertible {
+/// A batch's statement gave a different number of answers than it had requests: a defect in its SQL.
+struct BatchAnswerCountError: Error, CustomStringConvertible {
     let asked: Int
     let answered: Int
 
-    var description: String { "a lookup batch of \(asked) got \(answered) answers" }
+    var description: String { "a batch of \(asked) got \(answered) answers" }
 }
