@@ -111,6 +111,7 @@ public struct PGError: Error, CustomStringConvertible, CustomDebugStringConverti
     }
 
     /// The same error, blamed on another call site; used so errors point at the caller's code rather than ours.
+    @usableFromInline
     func located(file: String, line: Int) -> PGError {
         var copy = self
         copy.file = file

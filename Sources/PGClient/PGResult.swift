@@ -63,11 +63,13 @@ public final class PGResult: @unchecked Sendable {
         return String(cString: message)
     }
 
+    @usableFromInline
     func isNull(row: Int, column: Int) -> Bool {
         PQgetisnull(handle, Int32(row), Int32(column)) != 0
     }
 
     /// The value's text; only valid for in-range, non-NULL fields.
+    @usableFromInline
     func text(row: Int, column: Int) -> String {
         let length = Int(PQgetlength(handle, Int32(row), Int32(column)))
         guard let value = PQgetvalue(handle, Int32(row), Int32(column)) else { return "" }

@@ -1,6 +1,6 @@
 /// One row of a `PGResult`. Columns are addressed by position, as selected.
 public struct PGRow: Sendable {
-    private let result: PGResult
+    @usableFromInline let result: PGResult
     public let index: Int
 
     init(result: PGResult, index: Int) {
@@ -16,6 +16,9 @@ public struct PGRow: Sendable {
     }
 
     /// The column's value; SQL NULL is an error here; decode `T?` where NULL is expected.
+    // Inlinable so that callers get it specialized for their types: unspecialized, every call looked up the
+    // runtime type metadata of `T?`, a large share of reading wide rows.
+    @inlinable
     public func decode<T: PGDecodable>(
         _ type: T.Type, _ column: Int, file: String = #fileID, line: Int = #line
     ) throws -> T {
@@ -26,6 +29,7 @@ public struct PGRow: Sendable {
     }
 
     /// The column's value, or nil for SQL NULL.
+    @inlinable
     public func decode<T: PGDecodable>(
         _ type: T?.Type, _ column: Int, file: String = #fileID, line: Int = #line
     ) throws -> T? {

@@ -53,6 +53,36 @@ struct CodecTests {
             try await pool.withConnection { try $0.query("SELECT $1::uuid::text", [value])[0].decode(String.self, 0) }
         }
         #expect(text == value.uuidString.lowercased())
+        #expect(value.lowercasedString == text)
+    }
+
+    /// The service's own UUID text parser and formatter agree with Foundation's, and refuse what it refuses.
+    @Test func uuidTextBothWays() throws {
+        for _ in 0..<1_000 {
+            let value = UUID()
+            #expect(value.lowercasedString == value.uuidString.lowercased())
+            #expect(try UUID(pgText: value.uuidString) == value)
+            #expect(try UUID(pgText: value.lowercasedString) == value)
+        }
+        let nil16 = "00000000-0000-0000-0000-000000000000"
+        #expect(try UUID(pgText: nil16).lowercasedString == nil16)
+        for bad in [
+            "", "0191a5e0-0000-7000-8000-00000000000", "0191a5e0-0000-7000-8000-0000000000000",
+            "0191a5e0a0000-7000-8000-000000000000", "0191a5e0-0000-7000-8000-00000000000g",
+            "0191a5e-00000-7000-8000-000000000000", "{0191a5e0-0000-7000-8000-000000000000}",
+            "0191a5e0-0000-7000-8000-00000000000\u{e9}",
+        ] {
+            #expect(UUID(uuidString: bad) == nil, "Foundation refuses \(bad)")
+            #expect(throws: PGError.self, "\(bad)") { try UUID(pgText: bad) }
+        }
+    }
+
+    @Test func byteaHexText() throws {
+        #expect(try [UInt8](pgText: "\\x") == [])
+        #expect(try [UInt8](pgText: "\\x00ff7Fa0") == [0x00, 0xFF, 0x7F, 0xA0])
+        for bad in ["00ff", "\\x0", "\\x0g", "\\xff f"] {
+            #expect(throws: PGError.self, "\(bad)") { try [UInt8](pgText: bad) }
+        }
     }
 
     @Test func bytea() async throws {

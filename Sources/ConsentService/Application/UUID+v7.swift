@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import PGClient
 
 extension UUID {
     /// A version 7 UUID (RFC 9562): time-ordered, so new rows land at the right edge of their indexes.

@@ -100,7 +100,7 @@ enum EvidenceBundle {
         let attempts: Int = try cursor.next()
         let queuedAt = Instant(microsecondsSinceEpoch: try cursor.next())
         return [
-            "outboxId": .string(id.uuidString.lowercased()), "kind": .string(kind), "status": .string(state),
+            "outboxId": .string(id.lowercasedString), "kind": .string(kind), "status": .string(state),
             "to": .optional(recipient), "subject": .optional(subject), "language": .optional(language),
             "sha256": .optional(bodySHA256), "messageId": .optional(messageId), "sentAt": .optional(sentAt?.rfc3339),
             "serverReply": .optional(reply), "lastError": .optional(lastError), "attempts": .integer(attempts),
@@ -123,7 +123,7 @@ enum EvidenceBundle {
         let noticeSentAt = try cursor.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
         let createdAt = Instant(microsecondsSinceEpoch: try cursor.next())
         return [
-            "id": .string(id.uuidString.lowercased()), "amount": money(amount, currency), "currency": .string(currency),
+            "id": .string(id.lowercasedString), "amount": money(amount, currency), "currency": .string(currency),
             "date": .string(date), "noticeRequired": .bool(noticeRequired),
             "noticeSentAt": .optional(noticeSentAt?.rfc3339), "announcedAt": .string(createdAt.rfc3339),
         ]

@@ -73,7 +73,7 @@ struct LegalHoldStore: Sendable {
         let since = try cursor.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
         let retainUntil: String? = try cursor.next()
         return [
-            "consentId": .string(consentId.uuidString.lowercased()), "legalHold": .bool(held),
+            "consentId": .string(consentId.lowercasedString), "legalHold": .bool(held),
             "reason": .optional(reason), "since": .optional(since?.rfc3339), "retainUntil": .optional(retainUntil),
         ]
     }

@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import PGClient
 
 /// Who is calling: the key, its role, and the merchant it acts for, with what that merchant's rules need.
 struct Principal: Sendable {
@@ -7,7 +8,7 @@ struct Principal: Sendable {
     let role: Role
     let merchant: MerchantContext
 
-    var actor: String { "key:\(keyId.uuidString.lowercased())" }
+    var actor: String { "key:\(keyId.lowercasedString)" }
 
     func require(_ permission: Permission) throws {
         guard role.may(permission) else { throw APIError.forbidden }

@@ -56,7 +56,7 @@ struct DebitStore: Sendable {
             if let noticeId {
                 _ = try connection.query(Outbox.enqueue, [
                     merchant.merchantId, noticeId, consentId, Outbox.Kind.notice.rawValue,
-                    String(decoding: JSONValue.object(["debitId": .string(debitId.uuidString.lowercased())]).serialized(), as: UTF8.self),
+                    String(decoding: JSONValue.object(["debitId": .string(debitId.lowercasedString)]).serialized(), as: UTF8.self),
                     now.rfc3339,
                 ])
             }
@@ -67,13 +67,13 @@ struct DebitStore: Sendable {
             try head.append(
                 "debit.announced",
                 data: [
-                    "debitId": .string(debitId.uuidString.lowercased()), "amount": .string(debit.amount.decimalString),
+                    "debitId": .string(debitId.lowercasedString), "amount": .string(debit.amount.decimalString),
                     "currency": .string(debit.amount.currency.code), "date": .string(debit.date.iso),
                     "noticeRequired": .bool(requiresNotice),
                 ],
                 actor: principal.actor, at: now, on: connection)
             return [
-                "id": .string(debitId.uuidString.lowercased()),
+                "id": .string(debitId.lowercasedString),
                 "noticeRequired": .bool(requiresNotice),
                 "notice": [
                     "status": .string(requiresNotice ? "scheduled" : "not_required"), "sentAt": .null,

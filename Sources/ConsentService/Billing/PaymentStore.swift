@@ -127,7 +127,7 @@ struct PaymentStore: Sendable {
         now: Instant
     ) -> JSONValue {
         [
-            "paymentId": .string(input.paymentId), "consentId": .string(consentId.uuidString.lowercased()),
+            "paymentId": .string(input.paymentId), "consentId": .string(consentId.lowercasedString),
             "amount": .string(input.amount.decimalString), "currency": .string(input.amount.currency.code),
             "executedAt": .string(input.executedAt.rfc3339), "status": .string(input.approved ? "approved" : "declined"),
             "final": .bool(input.final), "afterCancellation": .bool(afterCancellation),

@@ -56,7 +56,7 @@ struct ValidityStore: Sendable {
 
     func decide(consentId: UUID, debit: DebitRequest, keyHash: [UInt8]) async throws -> JSONValue {
         try await byId.answer(
-            ValidityQuestion(keyHash: keyHash, match: consentId.uuidString.lowercased(), debit: debit))
+            ValidityQuestion(keyHash: keyHash, match: consentId.lowercasedString, debit: debit))
     }
 
     func decide(recurrenceId: String, debit: DebitRequest, keyHash: [UInt8]) async throws -> JSONValue {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PGClient
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             for broken in report.broken {
                 print(
-                    "BROKEN merchant \(broken.merchantId) consent \(broken.consentId.uuidString.lowercased()) "
+                    "BROKEN merchant \(broken.merchantId) consent \(broken.consentId.lowercasedString) "
                         + "event \(broken.problem.seq): \(broken.problem)")
             }
             if report.broken.isEmpty {

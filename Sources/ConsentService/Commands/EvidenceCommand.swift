@@ -38,7 +38,7 @@ struct EvidenceCommand: AsyncParsableCommand {
             }
         }
         guard let bundle else {
-            FileHandle.standardError.write(Data("no consent \(id.uuidString.lowercased())\n".utf8))
+            FileHandle.standardError.write(Data("no consent \(id.lowercasedString)\n".utf8))
             throw ExitCode(1)
         }
         FileHandle.standardOutput.write(Data(bundle.serialized() + [UInt8(ascii: "\n")]))

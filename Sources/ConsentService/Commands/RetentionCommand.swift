@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PGClient
 
 struct RetentionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct RetentionCommand: AsyncParsableCommand {
                 return dryRun ? (try await purge.listDue(), "would delete") : (try await purge.purgeDue(), "deleted")
             }
             for consent in purged {
-                print("\(verb) merchant \(consent.merchantId) consent \(consent.consentId.uuidString.lowercased()) reference \(consent.merchantReference)")
+                print("\(verb) merchant \(consent.merchantId) consent \(consent.consentId.lowercasedString) reference \(consent.merchantReference)")
             }
             print("\(purged.count) consents \(verb == "deleted" ? "deleted" : "due")")
         }

@@ -1,11 +1,12 @@
 import ConsentRules
+import PGClient
 
 /// The contract's JSON shape of a consent (`POST /v1/consents`, `GET /v1/consents/{id}`).
 enum ConsentRepresentation {
     static func json(_ consent: ConsentRecord, now: Instant) -> JSONValue {
         let draft = consent.draft
         return .object([
-            "id": .string(consent.id.uuidString.lowercased()),
+            "id": .string(consent.id.lowercasedString),
             "status": .string(consent.effectiveStatus(at: now).rawValue),
             "merchantReference": .string(draft.merchantReference),
             "consumer": .object([

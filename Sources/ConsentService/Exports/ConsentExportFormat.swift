@@ -1,4 +1,5 @@
 import ConsentRules
+import PGClient
 
 /// How an export writes consents: CSV with one column per field of the API's consent (named by its path in the
 /// JSON, e.g. `consumer.email`), or NDJSON with each line exactly the API's consent.
@@ -42,7 +43,7 @@ enum ConsentExportFormat: String, Sendable, CaseIterable {
     /// Every field of `ConsentRepresentation`, in its order, as the text the JSON shows (numbers and booleans
     /// unquoted, null as an empty cell).
     static let columns: [Column] = [
-        Column(name: "id") { consent, _ in consent.id.uuidString.lowercased() },
+        Column(name: "id") { consent, _ in consent.id.lowercasedString },
         Column(name: "status") { consent, now in consent.effectiveStatus(at: now).rawValue },
         Column(name: "merchantReference") { consent, _ in consent.draft.merchantReference },
         Column(name: "consumer.firstName") { consent, _ in consent.draft.consumer.firstName },

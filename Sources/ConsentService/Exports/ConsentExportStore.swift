@@ -42,7 +42,7 @@ struct ConsentExportStore: Sendable {
             try MerchantEventLog.record(
                 merchantId: export.merchantId, type: "export.started", at: now, actor: export.actor,
                 data: [
-                    "exportId": .string(export.id.uuidString.lowercased()), "from": .string(request.from.iso),
+                    "exportId": .string(export.id.lowercasedString), "from": .string(request.from.iso),
                     "to": .string(request.to.iso), "timeZone": .string(export.timeZone),
                     "format": .string(request.format.rawValue),
                 ],
@@ -56,7 +56,7 @@ struct ConsentExportStore: Sendable {
     func end(_ export: Export, rows: Int, bytes: Int, failure: String?) async throws {
         let now = clock.now()
         var data: [String: JSONValue] = [
-            "exportId": .string(export.id.uuidString.lowercased()), "rows": .integer(rows), "bytes": .integer(bytes),
+            "exportId": .string(export.id.lowercasedString), "rows": .integer(rows), "bytes": .integer(bytes),
         ]
         if let failure { data["error"] = .string(failure) }
         let payload = JSONValue.object(data)
@@ -97,14 +97,28 @@ struct ConsentExportStore: Sendable {
                     try handoff.send(.init(bytes: ByteBuffer(bytes: chunk), recordsThrough: rows))
                     chunk.removeAll(keepingCapacity: true)
                 }
+                var batch = try connection.query(Self.fetch, [])
                 while true {
-                    let batch = try connection.query(Self.fetch, [])
-                    for part in try Self.format(batch, as: export.request.format, now: export.startedAt, keyring: keyring) {
+                    // This batch is formatted on other threads while this one fetches the next: the database and
+                    // the formatting work at the same time instead of taking turns.
+                    let current = batch
+                    let formatting = BackgroundWork {
+                        try Self.format(current, as: export.request.format, now: export.startedAt, keyring: keyring)
+                    }
+                    let next: PGResult?
+                    do {
+                        next = current.rowCount < Self.fetchSize ? nil : try connection.query(Self.fetch, [])
+                    } catch {
+                        _ = try? formatting.result()
+                        throw error
+                    }
+                    for part in try formatting.result() {
                         chunk.append(contentsOf: part.bytes)
                         rows += part.rows
                         if chunk.count >= Self.chunkBytes { try flush() }
                     }
-                    if batch.rowCount < Self.fetchSize { break }
+                    guard let next else { break }
+                    batch = next
                 }
                 try flush()
                 return (rows, bytes)

@@ -1,6 +1,7 @@
 import ConsentRules
 import Hummingbird
 import Logging
+import PGClient
 
 /// `GET /v1/exports/consents` (CONTRACT.md, "Records for auditors") and `GET /v1/merchant-events`, the merchant's
 /// own history in which every export is recorded. Auditor and admin keys.
@@ -67,7 +68,7 @@ struct ExportController {
             failure = failure ?? error
         }
         let metadata: Logger.Metadata = [
-            "export.id": "\(export.id.uuidString.lowercased())", "merchant": "\(export.merchantId)",
+            "export.id": "\(export.id.lowercasedString)", "merchant": "\(export.merchantId)",
             "export.rows": "\(outcome.rows)",
         ]
         if let failure {

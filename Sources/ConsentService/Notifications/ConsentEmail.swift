@@ -1,6 +1,7 @@
 import ConsentRules
 import Foundation
 import Notifier
+import PGClient
 
 /// One email about a consent, rendered from the templates in the consumer's language: from the merchant's
 /// sender, replies to its support address, with the consumer's cancel link in the body and in
@@ -21,7 +22,7 @@ struct ConsentEmail {
         let facts = subject.facts(cancelURL: cancelURL, debit: debit)
         let language = templates.language(for: draft.consumer.language)
         let content = templates.render(kind, language: language, facts: facts)
-        let messageId = "\(outboxId.uuidString.lowercased())@\(sender.domain)"
+        let messageId = "\(outboxId.lowercasedString)@\(sender.domain)"
         let email = EmailMessage(
             from: sender,
             to: MailAddress(

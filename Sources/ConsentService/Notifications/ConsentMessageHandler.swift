@@ -52,7 +52,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
         else { return }
         var data: [String: JSONValue] = [
-            "outboxId": .string(message.id.uuidString.lowercased()), "messageId": .string(delivery.messageId),
+            "outboxId": .string(message.id.lowercasedString), "messageId": .string(delivery.messageId),
             "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
         ]
         switch kind {
@@ -62,7 +62,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
                 confirmationSentAt: delivery.sentAt, on: connection)
         case .notice:
             if let debitId = try AnnouncedDebit.recordNoticeSent(message, at: delivery.sentAt, on: connection) {
-                data["debitId"] = .string(debitId.uuidString.lowercased())
+                data["debitId"] = .string(debitId.lowercasedString)
             }
             try head.append("notice.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, on: connection)
         case .cancellation:
@@ -83,7 +83,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         try head.append(
             "\(message.kind).failed",
             data: [
-                "outboxId": .string(message.id.uuidString.lowercased()), "attempts": .integer(message.attempts),
+                "outboxId": .string(message.id.lowercasedString), "attempts": .integer(message.attempts),
                 "reason": .string(failure.reason),
             ],
             actor: Self.actor, at: failure.at, on: connection)

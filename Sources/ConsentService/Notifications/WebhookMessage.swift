@@ -72,7 +72,7 @@ enum WebhookMessage {
             merchantReference: merchantReference, recurrenceId: recurrenceId,
             details: try JSONValue.parse(Array(data.utf8)))
         let headers = WebhookSignature.headers(
-            id: message.id.uuidString.lowercased(), timestamp: attemptAt.microsecondsSinceEpoch / 1_000_000, body: body,
+            id: message.id.lowercasedString, timestamp: attemptAt.microsecondsSinceEpoch / 1_000_000, body: body,
             key: secret)
         return .post(
             WebhookPost(url: url, body: body, headers: headers),
@@ -85,7 +85,7 @@ enum WebhookMessage {
         details: JSONValue
     ) -> [UInt8] {
         var data: [String: JSONValue] = [
-            "consentId": .string(consentId.uuidString.lowercased()), "merchantReference": .string(merchantReference),
+            "consentId": .string(consentId.lowercasedString), "merchantReference": .string(merchantReference),
             "eventSeq": .integer(eventSeq), "details": details,
         ]
         data["recurrenceId"] = recurrenceId.map(JSONValue.string) ?? .null

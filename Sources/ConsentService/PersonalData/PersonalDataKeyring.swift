@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PGClient
 
 /// Bytes sealed with AES-256-GCM under one of the configured keys: `bytes` is nonce (12) ‖ ciphertext ‖ tag (16),
 /// and `keyId` names the key, stored beside it so keys can be rotated without rewriting everything at once.
@@ -62,11 +63,11 @@ struct SealingContext: Sendable, CustomStringConvertible {
     let description: String
 
     static func consent(merchantId: String, consentId: UUID) -> SealingContext {
-        SealingContext(description: "consent/\(merchantId)/\(consentId.uuidString.lowercased())")
+        SealingContext(description: "consent/\(merchantId)/\(consentId.lowercasedString)")
     }
 
     static func message(merchantId: String, outboxId: UUID) -> SealingContext {
-        SealingContext(description: "message/\(merchantId)/\(outboxId.uuidString.lowercased())")
+        SealingContext(description: "message/\(merchantId)/\(outboxId.lowercasedString)")
     }
 
     static func idempotentResponse(merchantId: String, key: String) -> SealingContext {

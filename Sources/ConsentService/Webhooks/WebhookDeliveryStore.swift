@@ -35,7 +35,7 @@ struct WebhookDeliveryStore: Sendable {
             }
             var page: [String: JSONValue] = ["deliveries": .array(deliveries)]
             // A full page may have more after it; an empty next page is the only way to be sure.
-            if deliveries.count == query.limit, let lastId { page["nextAfter"] = .string(lastId.uuidString.lowercased()) }
+            if deliveries.count == query.limit, let lastId { page["nextAfter"] = .string(lastId.lowercasedString) }
             return .object(page)
         }
     }
@@ -53,9 +53,9 @@ struct WebhookDeliveryStore: Sendable {
         let lastError: String? = try cursor.next()
         let reply: String? = try cursor.next()
         var json: [String: JSONValue] = [
-            "id": .string(id.uuidString.lowercased()), "endpointId": .string(endpointId.uuidString.lowercased()),
+            "id": .string(id.lowercasedString), "endpointId": .string(endpointId.lowercasedString),
             "url": .string(url), "type": .string(type),
-            "consentId": consentId.map { .string($0.uuidString.lowercased()) } ?? .null, "status": .string(state),
+            "consentId": consentId.map { .string($0.lowercasedString) } ?? .null, "status": .string(state),
             "attempts": .integer(attempts), "queuedAt": .string(queuedAt.rfc3339),
             "lastError": lastError.map(JSONValue.string) ?? .null, "lastResponse": reply.map(JSONValue.string) ?? .null,
         ]

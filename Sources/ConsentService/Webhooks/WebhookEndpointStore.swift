@@ -111,7 +111,7 @@ struct WebhookEndpointStore: Sendable {
         id: UUID, url: String, events: [String], createdAt: Instant, disabledAt: Instant?, disabledReason: String?
     ) -> [String: JSONValue] {
         var json: [String: JSONValue] = [
-            "id": .string(id.uuidString.lowercased()), "url": .string(url), "events": .array(events.map(JSONValue.string)),
+            "id": .string(id.lowercasedString), "url": .string(url), "events": .array(events.map(JSONValue.string)),
             "status": .string(disabledAt == nil ? "enabled" : "disabled"), "createdAt": .string(createdAt.rfc3339),
         ]
         if let disabledAt {

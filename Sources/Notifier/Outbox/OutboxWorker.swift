@@ -130,7 +130,7 @@ public struct OutboxWorker: Service {
             case .delivered(let status):
                 let delivery = OutboxQueue.Delivery(
                     sentAt: clock(), serverReply: "HTTP \(status)",
-                    messageId: post.headers.first { $0.0 == "webhook-id" }?.1 ?? message.id.uuidString.lowercased(),
+                    messageId: post.headers.first { $0.0 == "webhook-id" }?.1 ?? message.id.lowercasedString,
                     recipient: evidence.recipient, subject: evidence.subject, language: evidence.language,
                     bodySHA256: ConsentRules.Digest.sha256Hex(post.body))
                 return await record(message, .sent) {
