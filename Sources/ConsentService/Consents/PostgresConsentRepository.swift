@@ -45,7 +45,8 @@ struct PostgresConsentRepository: ConsentRepository {
             let pending = try Self.prepare(
                 request.body, principal: principal, calendars: calendars, requestHash: requestHash, now: now)
             if try await captures.answer(pending) {
-                response = StoredResponse(status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
+                response = StoredResponse(
+                    status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
             } else {
                 response = try await pool.withConnection { [keyring] connection in
                     try Self.existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
