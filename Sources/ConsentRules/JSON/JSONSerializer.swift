@@ -35,11 +35,13 @@ extension JSONValue {
             output.append(ASCII.closeBracket)
         case .object(let members):
             output.append(ASCII.openBrace)
-            for (position, key) in members.keys.sorted(by: Self.precedesInUTF16Order).enumerated() {
+            // Sorting the members rather than the keys spares a second hash lookup per key.
+            let sorted = members.sorted { Self.precedesInUTF16Order($0.key, $1.key) }
+            for (position, member) in sorted.enumerated() {
                 if position > 0 { output.append(ASCII.comma) }
-                Self.writeString(key, into: &output)
+                Self.writeString(member.key, into: &output)
                 output.append(ASCII.colon)
-                members[key]?.write(into: &output)
+                member.value.write(into: &output)
             }
             output.append(ASCII.closeBrace)
         }
@@ -49,6 +51,10 @@ extension JSONValue {
     /// (surrogate pairs, 0xD800…) sort before U+E000…U+FFFF; comparing scalars with that adjustment avoids
     /// transcoding every key to UTF-16.
     static func precedesInUTF16Order(_ left: String, _ right: String) -> Bool {
+        // Between ASCII strings (nearly every key) all three orders are byte order.
+        if left.utf8.allSatisfy({ $0 < 0x80 }) && right.utf8.allSatisfy({ $0 < 0x80 }) {
+            return left.utf8.lexicographicallyPrecedes(right.utf8)
+        }
         var leftScalars = left.unicodeScalars.makeIterator()
         var rightScalars = right.unicodeScalars.makeIterator()
         while true {

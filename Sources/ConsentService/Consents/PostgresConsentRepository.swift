@@ -8,8 +8,9 @@ struct PostgresConsentRepository: ConsentRepository {
     let clock: AppClock
     let keyring: PersonalDataKeyring
     let metrics: ServiceMetrics
-    /// Reads by id that arrive together share one statement, as validity questions do.
-    private let readsById: StatementBatcher<ConsentReadQuestion, JSONValue>
+    /// Reads by id that arrive together share one statement, as validity questions do. Each reader decodes its
+    /// own row, so that the decoding of a batch's rows runs on as many threads as there are readers.
+    private let readsById: StatementBatcher<ConsentReadQuestion, PGRow>
     /// Captures without an Idempotency-Key that arrive together share the key lookup, then one insert.
     private let capturePrincipals: StatementBatcher<[UInt8], Principal>
     private let captures: StatementBatcher<PendingCapture, Bool>
@@ -21,7 +22,7 @@ struct PostgresConsentRepository: ConsentRepository {
         self.keyring = keyring
         self.metrics = metrics
         readsById = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, questions in
-            try Self.read(questions, at: clock.now(), keyring: keyring, on: connection)
+            try Self.read(questions, on: connection)
         }
         capturePrincipals = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 128) { connection, keyHashes in
             try Authenticator.principals(keyHashes: keyHashes, on: connection, permission: .createConsent)
@@ -105,7 +106,9 @@ struct PostgresConsentRepository: ConsentRepository {
     }
 
     func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        try await readsById.answer(ConsentReadQuestion(keyHash: keyHash, id: id))
+        let row = try await readsById.answer(ConsentReadQuestion(keyHash: keyHash, id: id))
+        let consent = try ConsentQueries.readable(row, permission: .readConsent, keyring: keyring)
+        return ConsentRepresentation.json(consent, now: clock.now())
     }
 
     func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue {
@@ -155,21 +158,16 @@ struct PostgresConsentRepository: ConsentRepository {
         case expired
     }
 
-    private static func read(
-        _ questions: [ConsentReadQuestion], at now: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
-    ) throws -> [Result<JSONValue, any Error>] {
+    private static func read(_ questions: [ConsentReadQuestion], on connection: PGConnection) throws
+        -> [Result<PGRow, any Error>]
+    {
         let result = try connection.query(
             ConsentQueries.readBatchById,
             [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })])
         guard result.rowCount == questions.count else {
             throw BatchAnswerCountError(asked: questions.count, answered: result.rowCount)
         }
-        return (0..<result.rowCount).map { index in
-            Result {
-                let consent = try ConsentQueries.readable(result[index], permission: .readConsent, keyring: keyring)
-                return ConsentRepresentation.json(consent, now: now)
-            }
-        }
+        return result.map { .success($0) }
     }
 
     private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {
