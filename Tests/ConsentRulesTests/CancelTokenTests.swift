@@ -39,4 +39,28 @@ import Testing
     func malformedTokensAreRefused(token: String) {
         #expect(CancelToken.verify(token, key: Self.key) == nil)
     }
+
+    /// Every length up to three blocks, so that each padding case and both substituted characters occur.
+    @Test func base64URLIsStandardBase64WithTheURLAlphabetAndNoPadding() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...48 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let standard = Data(bytes).base64EncodedString()
+                let expected = String(
+                    standard.compactMap { character -> Character? in
+                        switch character {
+                        case "+": "-"
+                        case "/": "_"
+                        case "=": nil
+                        default: character
+                        }
+                    })
+                let encoded = Base64URL.encode(bytes)
+                #expect(encoded == expected)
+                #expect(Base64URL.decode(Substring(encoded)) == bytes)
+            }
+        }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+    }
 }

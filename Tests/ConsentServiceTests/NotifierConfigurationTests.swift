@@ -15,7 +15,8 @@ import Testing
         #expect(configuration.smtp == nil)
         #expect(configuration.outboxDirectory == "/srv/consents/outbox")
         #expect(configuration.publicURL == "http://localhost:9090")
-        #expect(configuration.worker.concurrency == 4)
+        // Four messages under way per connection.
+        #expect(configuration.worker.concurrency == 16)
         #expect(configuration.worker.batchSize == 32)
         #expect(configuration.leaseSeconds == 300)
         #expect(configuration.allowPrivateWebhookDestinations == false)
@@ -41,7 +42,7 @@ import Testing
         #expect(smtp.password == "p@ss")
         #expect(smtp.connections == 8)
         #expect(smtp.totalTimeout == .seconds(30))
-        #expect(configuration.worker.concurrency == 8)
+        #expect(configuration.worker.concurrency == 32)
         #expect(configuration.worker.batchSize == 100)
         #expect(configuration.publicURL == "https://consents.example", "no trailing slash")
         #expect(try Self.read(["SMTP_URL": "smtps://mail.example"]).smtp?.security == .implicitTLS)

@@ -43,6 +43,55 @@ import Testing
         #expect(try await NotifierTestDatabase.states(of: merchant) == ["sent": 1000])
     }
 
+    struct RefusedRecord: Error {}
+
+    /// Records of messages sent together share a transaction; one the database refuses is written alone and
+    /// fails alone, and the others are written all the same.
+    @Test func recordsSentTogetherAreWrittenAndARefusedOneFailsAlone() async throws {
+        let due = try #require(Instant(rfc3339: "1991-06-01T00:00:00Z"))
+        let now = due.adding(seconds: 60)
+        let merchant = try await NotifierTestDatabase.merchant(withMessages: 40, dueAt: due)
+        let pool = try await NotifierTestDatabase.pool.value
+        let queue = OutboxQueue(pool: pool)
+        let claimed = try await queue.claim(now: now, limit: 100)
+        #expect(claimed.count == 40)
+        let refused = claimed[17].id
+        let results = await withTaskGroup(of: (UUID, Bool?).self) { group in
+            for message in claimed {
+                group.addTask {
+                    do {
+                        let written = try await queue.markSent(message, Self.delivery(at: now)) { connection in
+                            // Written inside the record's transaction, so it is gone with a refused record.
+                            _ = try connection.query(
+                                "UPDATE outbox SET last_error = 'recorded' WHERE merchant_id = $1 AND id = $2",
+                                [message.merchantId, message.id])
+                            if message.id == refused { throw RefusedRecord() }
+                        }
+                        return (message.id, written)
+                    } catch {
+                        return (message.id, nil)
+                    }
+                }
+            }
+            return await group.reduce(into: [UUID: Bool?]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == 40)
+        for (id, written) in results { #expect(written == (id == refused ? nil : true)) }
+        #expect(try await NotifierTestDatabase.states(of: merchant) == ["sent": 39, "queued": 1])
+        let marks = try await pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT count(*) FILTER (WHERE last_error = 'recorded'),
+                       count(*) FILTER (WHERE id = $2 AND state = 'queued' AND last_error IS NULL)
+                FROM outbox WHERE merchant_id = $1
+                """,
+                [merchant, refused]
+            ).map { (try $0.decode(Int.self, 0), try $0.decode(Int.self, 1)) }
+        }
+        #expect(marks.first?.0 == 39)
+        #expect(marks.first?.1 == 1)
+    }
+
     @Test func aStalledWorkersMessagesAreTakenOverOnlyAfterItsLease() async throws {
         let due = try #require(Instant(rfc3339: "1991-01-01T00:00:00Z"))
         let now = due.adding(seconds: 60)

@@ -21,7 +21,7 @@ struct OutboxWebhookTests {
 
     /// Webhook tests send no email.
     struct NoMail: MessageTransport {
-        func deliver(_ message: OutgoingMessage) async -> SMTPOutcome {
+        func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
             .permanentFailure(reply: "", reason: "no mail in webhook tests")
         }
     }

@@ -218,4 +218,39 @@ struct OutboxWorkerTests {
             }
         }
     }
+
+    /// More messages under way than connections: one that waits for a connection until too little of its lease
+    /// is left is given back unsent, its attempt not counted, for the next claim.
+    @Test func aMessageWaitingForAConnectionPastItsStartDeadlineIsReleased() async throws {
+        try await WorkerTestDatabase.with { database, _ in
+            let start = Self.start
+            let ids = try await database.queue(3, dueAt: start)
+            let clock = ManualClock(start.adding(seconds: 60))
+            // The server holds each message for two seconds; the lease leaves one second for starting.
+            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 2.0)) { server in
+                let transport = try Self.smtp(port: server.port, connections: 1)
+                let handler = TestMessageHandler()
+                var settings = OutboxWorker.Settings()
+                settings.concurrency = 3
+                settings.sendBudgetSeconds = 299
+                let worker = OutboxWorker(
+                    queue: OutboxQueue(pool: database.pool, leaseSeconds: 300), transport: transport,
+                    handler: handler, settings: settings, wakeSignal: WakeSignal(), clock: { clock.now },
+                    logger: WorkerTestDatabase.logger)
+                #expect(try await worker.drainOneBatch() == 3)
+                await transport.shutdown()
+
+                var states: [String: Int] = [:]
+                for id in ids {
+                    let row = try await database.row(id)
+                    states[row.state, default: 0] += 1
+                    #expect(!row.leased)
+                    if row.state == "queued" { #expect(row.attempts == 0) }
+                }
+                #expect(states == ["sent": 1, "queued": 2])
+                #expect(try server.storedMessageIds().count == 1)
+                #expect(handler.results.filter { $0 == .released }.count == 2)
+            }
+        }
+    }
 }

@@ -312,6 +312,28 @@ struct SMTPTransportTests {
         }
     }
 
+    @Test func aMessageThatWaitedPastItsStartDeadlineIsGivenBackUnsent() async throws {
+        try await SMTPTestServer.with(.init(requireStartTLS: true, dataDelay: 2)) { server async throws in
+            try await Self.withTransport(Self.configuration(port: server.port, connections: 1)) { transport async throws in
+                let (first, second, third) = (Self.message(1), Self.message(2), Self.message(3))
+                let busy = Task { await transport.send(first, envelope: Self.envelope) }
+                try await Self.eventually { transport.messagesInFlight == 1 }
+                // Message 2 may start within a second, but the only connection is held for two.
+                let late = await transport.send(
+                    second, envelope: Self.envelope, startBy: ContinuousClock.now + .seconds(1))
+                #expect(late == nil)
+                // One whose deadline leaves room goes out on the same connection.
+                let inTime = await transport.send(
+                    third, envelope: Self.envelope, startBy: ContinuousClock.now + .seconds(30))
+                #expect(inTime?.reply?.hasPrefix("250 ") == true, "\(String(describing: inTime))")
+                #expect(await busy.value.reply?.hasPrefix("250 ") == true)
+                let stored = try server.storedMessages()
+                #expect(Set(stored.values) == [first, third], "\(stored.count) stored")
+                #expect(transport.connectionsOpened == 1)
+            }
+        }
+    }
+
     @Test func sendingAfterShutdownIsTransient() async throws {
         let transport = try SMTPTransport(
             configuration: await Self.configuration(port: try unusedLoopbackPort()), logger: Self.quiet)

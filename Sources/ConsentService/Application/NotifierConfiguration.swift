@@ -15,6 +15,10 @@ struct NotifierConfiguration: Sendable {
     /// a merchant's URL must not reach into the operator's own network.
     var allowPrivateWebhookDestinations = false
 
+    /// Messages a worker has under way per SMTP connection: while a connection sends one, the next are read,
+    /// composed and waiting for it, and the ones sent at about the same time share their reads and their commit.
+    static let messagesPerConnection = 4
+
     static let securityNames: [String: SMTPConfiguration.Security] = [
         "starttls": .startTLSRequired, "tls": .implicitTLS, "plaintext-loopback": .plaintextOnLoopback,
     ]
@@ -51,12 +55,12 @@ struct NotifierConfiguration: Sendable {
                 throw ConfigurationError(message: "SMTP_URL is not usable: \(error.context)")
             }
         }
-        configuration.worker.concurrency = connections
+        configuration.worker.concurrency = connections * Self.messagesPerConnection
         configuration.worker.batchSize = try reader.integer("NOTIFIER_BATCH_SIZE", 1...1000) ?? connections * 8
         configuration.worker.pollInterval = .seconds(try reader.integer("NOTIFIER_POLL_SECONDS", 1...3600) ?? 5)
-        // A message is only started while a whole delivery (bounded by the SMTP total timeout, since the worker
-        // never runs more sends than there are connections, or by the webhook timeout) and its recording still
-        // fit in the lease.
+        // A message is only started while a whole delivery (bounded by the SMTP total timeout, or by the webhook
+        // timeout) and its recording still fit in the lease. A message that has waited for a free connection
+        // until then is given back unsent.
         let longestDelivery = max(totalTimeout, Int(WebhookTransport().timeout.components.seconds))
         configuration.worker.sendBudgetSeconds = Int64(longestDelivery + 5)
         let minimumLease = longestDelivery + 10

@@ -1,3 +1,4 @@
+import ConsentRules
 import Crypto
 import Foundation
 
@@ -34,10 +35,5 @@ enum APIKey {
 }
 
 extension Data {
-    var base64URLEncoded: String {
-        base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    var base64URLEncoded: String { Base64URL.encode(Array(self)) }
 }

@@ -12,6 +12,19 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     let publicURL: String
     let metrics: NotifierMetrics
     let keyring: PersonalDataKeyring
+    let subjects: MessageSubjectLoader
+
+    init(
+        pool: PGPool, templates: MessageTemplates, publicURL: String, metrics: NotifierMetrics,
+        keyring: PersonalDataKeyring
+    ) {
+        self.pool = pool
+        self.templates = templates
+        self.publicURL = publicURL
+        self.metrics = metrics
+        self.keyring = keyring
+        subjects = MessageSubjectLoader(pool: pool, keyring: keyring)
+    }
 
     static let actor = "system:notifier"
 
@@ -24,8 +37,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             throw ComposeError(message: "unknown message kind \(message.kind)")
         }
         guard let consentId = message.consentId,
-            let subject = try await MessageSubject.load(
-                merchantId: message.merchantId, consentId: consentId, pool: pool, keyring: keyring)
+            let subject = try await subjects.load(merchantId: message.merchantId, consentId: consentId)
         else {
             return .withdraw(reason: "the consent no longer exists")
         }

@@ -23,6 +23,17 @@ struct MessageSubject: Sendable {
         WHERE c.merchant_id = $1 AND c.id = $2
         """)
 
+    /// `load` for a batch: merchant ids $1 and consent ids $2, one row per pair in their order, all null for a
+    /// consent that no longer exists.
+    static let loadBatch = PGStatement(
+        """
+        SELECT \(ConsentRow.selectList(alias: "c")), m.name, m.sender, m.support_email, m.cancel_token_key
+        FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS a(merchant_id, id, n)
+        LEFT JOIN consents c ON c.merchant_id = a.merchant_id AND c.id = a.id
+        LEFT JOIN merchants m ON m.merchant_id = c.merchant_id
+        ORDER BY a.n
+        """)
+
     /// Nil when the consent no longer exists.
     static func load(merchantId: String, consentId: UUID, pool: PGPool, keyring: PersonalDataKeyring) async throws
         -> MessageSubject?
@@ -30,13 +41,19 @@ struct MessageSubject: Sendable {
         try await pool.withConnection { connection in
             let result = try connection.query(load, [merchantId, consentId])
             guard result.rowCount == 1 else { return nil }
-            var cursor = RowCursor(result[0])
-            let consent = try ConsentRow.decode(&cursor, keyring: keyring)
-            let merchant = Merchant(
-                name: try cursor.next(), sender: try cursor.next(), supportEmail: try cursor.next(),
-                cancelTokenKey: try cursor.next())
-            return MessageSubject(consent: consent, merchant: merchant)
+            return try decode(result[0], keyring: keyring)
         }
+    }
+
+    /// A row of `load` or `loadBatch`; nil for the null row of a consent that no longer exists.
+    static func decode(_ row: PGRow, keyring: PersonalDataKeyring) throws -> MessageSubject? {
+        var cursor = RowCursor(row)
+        guard !cursor.isNullAhead else { return nil }
+        let consent = try ConsentRow.decode(&cursor, keyring: keyring)
+        let merchant = Merchant(
+            name: try cursor.next(), sender: try cursor.next(), supportEmail: try cursor.next(),
+            cancelTokenKey: try cursor.next())
+        return MessageSubject(consent: consent, merchant: merchant)
     }
 
     func cancelURL(publicURL: String) -> String {
@@ -54,5 +71,38 @@ struct MessageSubject: Sendable {
             merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
             communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
             cancellationEffectiveAt: consent.cancellation?.effectiveAt)
+    }
+}
+
+/// The consent a message is about, by its key.
+struct MessageSubjectKey: Sendable {
+    let merchantId: String
+    let consentId: UUID
+}
+
+/// Loads the subjects of messages composed at the same time with one statement (`StatementBatcher`), so that
+/// a notifier sending many messages at once does not pay a database round trip for each. Each caller decodes
+/// its own row, on its own thread.
+struct MessageSubjectLoader: Sendable {
+    private let batcher: StatementBatcher<MessageSubjectKey, PGRow>
+    private let keyring: PersonalDataKeyring
+
+    init(pool: PGPool, keyring: PersonalDataKeyring, concurrency: Int = 2, maxBatch: Int = 64) {
+        self.keyring = keyring
+        batcher = StatementBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) { connection, keys in
+            let result = try connection.query(
+                MessageSubject.loadBatch,
+                [PGTextArray(keys.map(\.merchantId)), PGTextArray(keys.map { $0.consentId.lowercasedString })])
+            guard result.rowCount == keys.count else {
+                throw BatchAnswerCountError(asked: keys.count, answered: result.rowCount)
+            }
+            return result.map { .success($0) }
+        }
+    }
+
+    /// Nil when the consent no longer exists.
+    func load(merchantId: String, consentId: UUID) async throws -> MessageSubject? {
+        let row = try await batcher.answer(MessageSubjectKey(merchantId: merchantId, consentId: consentId))
+        return try MessageSubject.decode(row, keyring: keyring)
     }
 }

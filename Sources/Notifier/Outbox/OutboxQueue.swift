@@ -21,11 +21,16 @@ public struct OutboxQueue: Sendable {
     public let pool: PGPool
     public let workerId: UUID
     public let leaseSeconds: Int64
+    /// Messages sent at about the same time are recorded in one transaction, with one commit.
+    private let sentRecords: StatementBatcher<SentRecord, Bool>
 
     public init(pool: PGPool, workerId: UUID = UUID(), leaseSeconds: Int64 = 120) {
         self.pool = pool
         self.workerId = workerId
         self.leaseSeconds = leaseSeconds
+        sentRecords = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, records in
+            Self.recordSent(records, on: connection)
+        }
     }
 
     static let claimStatement = PGStatement(
@@ -132,11 +137,32 @@ public struct OutboxQueue: Sendable {
             delivery.messageId, plainRecipient, delivery.subject, delivery.language, delivery.bodySHA256,
             sealedRecipient, recipientKey,
         ]
-        return try await pool.withTransaction { connection in
-            guard try connection.query(Self.sentStatement, binds).affectedRows == 1 else { return false }
+        return try await sentRecords.answer(SentRecord(binds: binds, alongside: alongside))
+    }
+
+    /// One sent message's outbox update and what goes with it.
+    struct SentRecord: Sendable {
+        let binds: [any PGBindable]
+        let alongside: @Sendable (PGConnection) throws -> Void
+
+        /// False, with nothing written, when the lease is no longer ours.
+        func write(on connection: PGConnection) throws -> Bool {
+            guard try connection.query(OutboxQueue.sentStatement, binds).affectedRows == 1 else { return false }
             try alongside(connection)
             return true
         }
+    }
+
+    /// Writes a batch of records in one transaction. If the database refuses any of them (a deadlock with
+    /// another writer on one consent, say), each is written again in its own transaction, so that one record's
+    /// failure is its own and never another's.
+    static func recordSent(_ records: [SentRecord], on connection: PGConnection) -> [Result<Bool, any Error>] {
+        if records.count > 1,
+            let written = try? connection.transaction({ connection in try records.map { try $0.write(on: connection) } })
+        {
+            return written.map { .success($0) }
+        }
+        return records.map { record in Result { try connection.transaction { try record.write(on: $0) } } }
     }
 
     public func retry(_ message: ClaimedMessage, at due: Instant, error: String, reply: String?) async throws -> Bool {

@@ -3,7 +3,7 @@ import Logging
 import PGClient
 import ServiceLifecycle
 
-/// Drains the outbox: claims due messages in batches under a lease, sends up to `concurrency` at once, and
+/// Drains the outbox: claims due messages in batches under a lease, works on up to `concurrency` at once, and
 /// records each outcome conditionally on still holding the lease. It wakes on `wakeSignal` (fed by
 /// LISTEN/NOTIFY) and also polls, so a lost notification only delays a message by one poll interval.
 ///
@@ -109,7 +109,13 @@ public struct OutboxWorker: Service {
         case .fail(let reason):
             return await fail(message, reason: reason, reply: nil)
         case .send(let outgoing, let evidence):
-            switch await transport.deliver(outgoing) {
+            // The deadline is on the worker's clock; the transport keeps time by the monotonic one.
+            let startBy =
+                ContinuousClock.now
+                + .microseconds(startDeadline.microsecondsSinceEpoch - clock().microsecondsSinceEpoch)
+            switch await transport.deliver(outgoing, startBy: startBy) {
+            case nil:
+                return await record(message, .released) { try await queue.release(message) }
             case .accepted(let reply):
                 let delivery = OutboxQueue.Delivery(
                     sentAt: clock(), serverReply: reply, messageId: outgoing.messageId, recipient: evidence.recipient,

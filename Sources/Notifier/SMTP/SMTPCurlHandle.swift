@@ -202,7 +202,8 @@ final class SMTPTransferState {
         let count = min(capacity, message.count - offset)
         guard count > 0 else { return 0 }
         message.withUnsafeBytes { bytes in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+            guard let start = bytes.baseAddress else { return }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: start + offset, byteCount: count)
         }
         offset += count
         return count

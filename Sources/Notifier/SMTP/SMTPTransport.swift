@@ -41,6 +41,15 @@ public final class SMTPTransport: Sendable {
     /// the total timeout once a connection is free. Cancelling the task before a connection picks the message
     /// up withdraws it (a transient failure); once picked up it runs to its outcome.
     public func send(_ message: [UInt8], envelope: SMTPEnvelope) async -> SMTPOutcome {
+        // Without a deadline a message always gets an outcome.
+        await send(message, envelope: envelope, startBy: nil) ?? Self.shutDownOutcome
+    }
+
+    /// ``send(_:envelope:)`` for a message that must not start after `startBy`: nil, with nothing sent, when no
+    /// connection was free for it by then.
+    public func send(_ message: [UInt8], envelope: SMTPEnvelope, startBy: ContinuousClock.Instant?) async
+        -> SMTPOutcome?
+    {
         guard envelope.isWellFormed else {
             logger.notice("SMTP envelope refused locally: an address is empty or cannot go into an SMTP command")
             return .permanentFailure(
@@ -48,12 +57,13 @@ public final class SMTPTransport: Sendable {
         }
         let id = queue.makeID()
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<SMTPOutcome, Never>) in
+            await withCheckedContinuation { (continuation: CheckedContinuation<SMTPOutcome?, Never>) in
                 if Task.isCancelled {
                     continuation.resume(returning: Self.cancelledOutcome)
                     return
                 }
-                let job = SMTPJob(id: id, message: message, envelope: envelope, continuation: continuation)
+                let job = SMTPJob(
+                    id: id, message: message, envelope: envelope, startBy: startBy, continuation: continuation)
                 switch queue.enqueue(job) {
                 case .closed:
                     continuation.resume(returning: Self.shutDownOutcome)
@@ -114,11 +124,20 @@ private struct SMTPWorker {
     }
 
     func run() {
-        var handle: SMTPCurlHandle?
+        var openHandle: SMTPCurlHandle?
         while let job = queue.next() {
-            if handle == nil {
+            if let startBy = job.startBy, ContinuousClock.now > startBy {
+                queue.finished()
+                job.continuation.resume(returning: nil)
+                continue
+            }
+            let handle: SMTPCurlHandle
+            if let openHandle {
+                handle = openHandle
+            } else {
                 do {
                     handle = try SMTPCurlHandle(configuration: configuration)
+                    openHandle = handle
                 } catch {
                     logger.error("SMTP handle could not be set up", metadata: ["error": "\(error)"])
                     queue.finished()
@@ -128,14 +147,14 @@ private struct SMTPWorker {
                 }
             }
             let started = ContinuousClock.now
-            let attempt = handle!.deliver(job.message, envelope: job.envelope)
+            let attempt = handle.deliver(job.message, envelope: job.envelope)
             queue.countConnections(attempt.newConnections)
             let outcome = SMTPClassifier.outcome(for: attempt)
             log(outcome, attempt: attempt, envelope: job.envelope, elapsed: ContinuousClock.now - started)
             queue.finished()
             job.continuation.resume(returning: outcome)
         }
-        handle = nil  // curl_easy_cleanup: QUIT and close, on this thread, before the thread counts as ended
+        openHandle = nil  // curl_easy_cleanup: QUIT and close, on this thread, before the thread counts as ended
         queue.workerExited()
     }
 
@@ -178,7 +197,9 @@ struct SMTPJob: Sendable {
     let id: UInt64
     let message: [UInt8]
     let envelope: SMTPEnvelope
-    let continuation: CheckedContinuation<SMTPOutcome, Never>
+    /// A job still waiting for a connection at this time is answered nil, unsent.
+    let startBy: ContinuousClock.Instant?
+    let continuation: CheckedContinuation<SMTPOutcome?, Never>
 }
 
 /// The jobs waiting for a connection, and the bookkeeping of the worker threads. All state is guarded by one

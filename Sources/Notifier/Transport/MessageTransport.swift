@@ -14,11 +14,13 @@ public struct OutgoingMessage: Sendable {
 
 /// Where messages go: an SMTP server, or (the embedded default) a folder of `.eml` files.
 public protocol MessageTransport: Sendable {
-    func deliver(_ message: OutgoingMessage) async -> SMTPOutcome
+    /// Nil when the message could not be started by `startBy` (it waited that long for a free connection):
+    /// nothing of it was sent.
+    func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome?
 }
 
 extension SMTPTransport: MessageTransport {
-    public func deliver(_ message: OutgoingMessage) async -> SMTPOutcome {
-        await send(message.bytes, envelope: message.envelope)
+    public func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
+        await send(message.bytes, envelope: message.envelope, startBy: startBy)
     }
 }

@@ -11,11 +11,12 @@ public struct OutboxFolderTransport: MessageTransport {
         self.directory = directory
     }
 
-    public func deliver(_ message: OutgoingMessage) async -> SMTPOutcome {
+    /// A file is written at once, so `startBy` never holds a message back.
+    public func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
         let name = Self.fileName(for: message.messageId)
         let directory = self.directory
         // File writes block; they stay off the cooperative threads.
-        return await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { (continuation: CheckedContinuation<SMTPOutcome?, Never>) in
             DispatchQueue.global().async {
                 let final = directory + "/" + name
                 let temporary = directory + "/." + name + ".tmp"

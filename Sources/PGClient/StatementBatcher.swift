@@ -1,4 +1,3 @@
-import PGClient
 import Synchronization
 
 /// Serves many concurrent requests of one kind (lookups, or captures to insert) with few statements: a
@@ -10,9 +9,9 @@ import Synchronization
 /// requests per second than the database runs single statements. Each batch's statement starts after each of
 /// its requests arrived, so an answer is never older than its question: a change committed before a lookup
 /// arrives is always seen. A write is answered only once its batch has committed.
-final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
+public final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     /// Answers `questions` on one connection, one result per question in the same order.
-    typealias Run = @Sendable (PGConnection, [Question]) throws -> [Result<Answer, any Error>]
+    public typealias Run = @Sendable (PGConnection, [Question]) throws -> [Result<Answer, any Error>]
 
     private struct Waiting {
         let question: Question
@@ -30,7 +29,7 @@ final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     private let run: Run
     private let state = Mutex(State())
 
-    init(pool: PGPool, concurrency: Int, maxBatch: Int, run: @escaping Run) {
+    public init(pool: PGPool, concurrency: Int, maxBatch: Int, run: @escaping Run) {
         precondition(concurrency > 0 && maxBatch > 0, "a batcher needs room for one request")
         self.pool = pool
         self.concurrency = concurrency
@@ -38,7 +37,7 @@ final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
         self.run = run
     }
 
-    func answer(_ question: Question) async throws -> Answer {
+    public func answer(_ question: Question) async throws -> Answer {
         try await withCheckedThrowingContinuation { continuation in
             let startsBatch = state.withLock { state in
                 state.waiting.append(Waiting(question: question, continuation: continuation))
@@ -52,7 +51,7 @@ final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
     }
 
     /// How many requests wait for a batch: for tests that need a state reached rather than a guessed delay.
-    var waitingCount: Int { state.withLock { $0.waiting.count } }
+    public var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     /// Sends batches until nobody is waiting.
     private func drain() async {
@@ -85,9 +84,14 @@ final class StatementBatcher<Question: Sendable, Answer: Sendable>: Sendable {
 }
 
 /// A batch's statement gave a different number of answers than it had requests: a defect in its SQL.
-struct BatchAnswerCountError: Error, CustomStringConvertible {
-    let asked: Int
-    let answered: Int
+public struct BatchAnswerCountError: Error, CustomStringConvertible {
+    public let asked: Int
+    public let answered: Int
 
-    var description: String { "a batch of \(asked) got \(answered) answers" }
+    public init(asked: Int, answered: Int) {
+        self.asked = asked
+        self.answered = answered
+    }
+
+    public var description: String { "a batch of \(asked) got \(answered) answers" }
 }
