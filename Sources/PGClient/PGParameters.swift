@@ -8,9 +8,16 @@ enum PGParameters {
     ) throws -> R {
         let texts = binds.map(\.pgText)
         // libpq would silently cut the value at the NUL; PostgreSQL text cannot hold one anyway.
-        if let position = texts.firstIndex(where: { $0?.utf8.contains(0) ?? false }) {
+        if let position = texts.firstIndex(where: { $0.map(containsNUL) ?? false }) {
             throw PGError(.queryFailed, context: "parameter $\(position + 1) contains a NUL byte", file: file, line: line)
         }
         return try PGCStrings.with(texts, body)
+    }
+
+    /// Scans the contiguous UTF-8 bytes: a batch's array parameters run to kilobytes, too long for the generic
+    /// per-character walk of `String.UTF8View`.
+    private static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.contains(0) }
     }
 }

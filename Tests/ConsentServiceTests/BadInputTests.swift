@@ -36,6 +36,17 @@ import Testing
         try await merchant.expectNothingStored()
     }
 
+    @Test func jsonMediaTypeAcceptsOnlyJSONInUTF8() {
+        for accepted in ["application/json", "Application/JSON", "application/json; charset=utf-8",
+                         "application/json;charset=\"UTF-8\"", " application/json "] {
+            #expect(RequestBody.isJSONMediaType(accepted), "\(accepted)")
+        }
+        for refused in [nil, "", "application/json-seq", "application/jsonx", "text/json",
+                        "application/json; charset=latin1", "application/problem+json"] {
+            #expect(!RequestBody.isJSONMediaType(refused), "\(refused ?? "nil")")
+        }
+    }
+
     @Test func aBodyOver64KiBIs413() async throws {
         let merchant = try await TestMerchant.make()
         try await merchant.test { client in

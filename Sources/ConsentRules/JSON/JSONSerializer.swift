@@ -47,34 +47,38 @@ extension JSONValue {
         }
     }
 
-    /// RFC 8785 orders keys by UTF-16 code units. That is code point order except that characters beyond the BMP
-    /// (surrogate pairs, 0xD800…) sort before U+E000…U+FFFF; comparing scalars with that adjustment avoids
-    /// transcoding every key to UTF-16.
+    /// RFC 8785 orders keys by UTF-16 code units. UTF-8 byte order is code point order, and the two differ only
+    /// where the first differing characters are one beyond the BMP (a surrogate pair, 0xD800…) and one in
+    /// U+E000…U+FFFF: so the bytes are compared as they are, and that one case is turned round.
     static func precedesInUTF16Order(_ left: String, _ right: String) -> Bool {
-        // Between ASCII strings (nearly every key) all three orders are byte order.
-        if left.utf8.allSatisfy({ $0 < 0x80 }) && right.utf8.allSatisfy({ $0 < 0x80 }) {
-            return left.utf8.lexicographicallyPrecedes(right.utf8)
-        }
-        var leftScalars = left.unicodeScalars.makeIterator()
-        var rightScalars = right.unicodeScalars.makeIterator()
-        while true {
-            switch (leftScalars.next(), rightScalars.next()) {
-            case (nil, nil): return false
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let leftScalar?, let rightScalar?):
-                guard leftScalar != rightScalar else { continue }
-                let leftUnit = leadingUTF16Unit(leftScalar)
-                let rightUnit = leadingUTF16Unit(rightScalar)
-                // Equal leading units mean the same high surrogate: the low surrogates follow code point order.
-                return leftUnit == rightUnit ? leftScalar.value < rightScalar.value : leftUnit < rightUnit
-            }
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in precedesInUTF16Order(leftBytes, rightBytes) }
         }
     }
 
-    private static func leadingUTF16Unit(_ scalar: Unicode.Scalar) -> UInt32 {
-        scalar.value < 0x10000 ? scalar.value : 0xD800 + ((scalar.value - 0x10000) >> 10)
+    private static func precedesInUTF16Order(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
+        let common = min(left.count, right.count)
+        var index = 0
+        while index < common && left[index] == right[index] { index += 1 }
+        guard index < common else { return left.count < right.count }
+        // Equal bytes before `index` put both at the same place in a character: both lead bytes, or both inside
+        // characters with the same lead byte (and so of the same length).
+        let leftByte = left[index]
+        let rightByte = right[index]
+        if isLeadBeyondBMP(leftByte) && isLeadOfUpperBMP(rightByte) { return true }
+        if isLeadOfUpperBMP(leftByte) && isLeadBeyondBMP(rightByte) { return false }
+        return leftByte < rightByte
     }
+
+    /// Lead bytes of U+E000…U+FFFF.
+    private static func isLeadOfUpperBMP(_ byte: UInt8) -> Bool { byte == 0xEE || byte == 0xEF }
+
+    /// Lead bytes of U+10000 and beyond.
+    private static func isLeadBeyondBMP(_ byte: UInt8) -> Bool { byte >= 0xF0 }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 

@@ -61,9 +61,7 @@ enum Authenticator {
         -> [Result<Principal, any Error>]
     {
         let result = try connection.query(principalsByKeyHashes, [PGTextArray(keyHashes.map(\.pgText))])
-        guard result.rowCount == keyHashes.count else {
-            throw BatchAnswerCountError(asked: keyHashes.count, answered: result.rowCount)
-        }
+            .oneRowPerQuestion(asked: keyHashes.count)
         return result.map { row in
             Result {
                 var cursor = RowCursor(row)

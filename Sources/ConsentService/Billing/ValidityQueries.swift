@@ -74,10 +74,8 @@ struct ValidityStore: Sendable {
                 PGTextArray(questions.map { $0.debit.date.iso }),
                 PGTextArray(questions.map { String($0.debit.amount.minorUnits) }),
                 PGTextArray(questions.map { $0.debit.amount.currency.code }),
-            ])
-        guard result.rowCount == questions.count else {
-            throw BatchAnswerCountError(asked: questions.count, answered: result.rowCount)
-        }
+            ]
+        ).oneRowPerQuestion(asked: questions.count)
         return questions.indices.map { index in
             Result { try decide(questions[index].debit, from: result[index], at: now) }
         }

@@ -161,13 +161,10 @@ struct PostgresConsentRepository: ConsentRepository {
     private static func read(_ questions: [ConsentReadQuestion], on connection: PGConnection) throws
         -> [Result<PGRow, any Error>]
     {
-        let result = try connection.query(
+        try connection.query(
             ConsentQueries.readBatchById,
-            [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })])
-        guard result.rowCount == questions.count else {
-            throw BatchAnswerCountError(asked: questions.count, answered: result.rowCount)
-        }
-        return result.map { .success($0) }
+            [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })]
+        ).oneRowPerQuestion(asked: questions.count).map { .success($0) }
     }
 
     private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {

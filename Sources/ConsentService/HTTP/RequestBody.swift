@@ -38,6 +38,8 @@ enum RequestBody {
     /// `application/json`, optionally with a UTF-8 charset parameter; JSON has no other encoding (RFC 8259).
     static func isJSONMediaType(_ header: String?) -> Bool {
         guard let header else { return false }
+        // Nearly every client sends exactly this; the general parse below goes through Foundation per request.
+        if header == "application/json" { return true }
         let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard parts.first == "application/json" else { return false }
         for parameter in parts.dropFirst() {

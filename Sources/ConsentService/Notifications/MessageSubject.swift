@@ -90,13 +90,10 @@ struct MessageSubjectLoader: Sendable {
     init(pool: PGPool, keyring: PersonalDataKeyring, concurrency: Int = 2, maxBatch: Int = 64) {
         self.keyring = keyring
         batcher = StatementBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) { connection, keys in
-            let result = try connection.query(
+            try connection.query(
                 MessageSubject.loadBatch,
-                [PGTextArray(keys.map(\.merchantId)), PGTextArray(keys.map { $0.consentId.lowercasedString })])
-            guard result.rowCount == keys.count else {
-                throw BatchAnswerCountError(asked: keys.count, answered: result.rowCount)
-            }
-            return result.map { .success($0) }
+                [PGTextArray(keys.map(\.merchantId)), PGTextArray(keys.map { $0.consentId.lowercasedString })]
+            ).oneRowPerQuestion(asked: keys.count).map { .success($0) }
         }
     }
 
