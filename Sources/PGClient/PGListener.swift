@@ -5,9 +5,9 @@ import Synchronization
 /// Listens on channels over a session of its own, on a thread of its own (waiting is a blocking call), and
 /// calls `onWake` when something arrives: once per batch of notifications read together, never with data.
 ///
-/// When the session is lost the listener reconnects with backoff and then calls `onWake` once, since
-/// notifications sent while it was away are gone; consumers must poll as well and treat a wake-up only as
-/// "look now". The thread runs until ``stop()``.
+/// Each time its session starts listening, the first time and after every reconnect, it calls `onWake` once:
+/// notifications sent before then never reach it, so the consumer should look now rather than at its next
+/// poll. Consumers must poll as well and treat a wake-up only as "look now". The thread runs until ``stop()``.
 public final class PGListener: Sendable {
     private let onWake: @Sendable () -> Void
     private let stopped = Mutex(false)
@@ -41,14 +41,12 @@ public final class PGListener: Sendable {
 
     private func run(conninfo: String, channels: [String], logger: Logger) {
         var backoff = 0.25
-        var connectedBefore = false
         while !isStopped {
             do {
                 let connection = try PGConnection.connect(conninfo, logger: logger)
                 for channel in channels { try connection.listen(channel) }
                 backoff = 0.25
-                if connectedBefore { onWake() }
-                connectedBefore = true
+                onWake()
                 while !isStopped {
                     if !(try connection.waitForNotifications(timeoutMilliseconds: 250)).isEmpty {
                         onWake()

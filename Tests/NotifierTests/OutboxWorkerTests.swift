@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PGClient
 import ServiceLifecycle
+import Synchronization
 import TestSupport
 import Testing
 
@@ -155,7 +156,9 @@ struct OutboxWorkerTests {
             try await SMTPTestServer.with { server in
                 let transport = try Self.smtp(port: server.port)
                 let wakeSignal = WakeSignal()
+                let listenerWakes = Mutex(0)
                 let listener = PGListener(conninfo: url, channels: ["outbox_due"], logger: WorkerTestDatabase.logger) {
+                    listenerWakes.withLock { $0 += 1 }
                     wakeSignal.wake()
                 }
                 // Polling every hour: only the notification can get this message out within the test.
@@ -163,7 +166,11 @@ struct OutboxWorkerTests {
                     database, transport: transport, handler: TestMessageHandler(), clock: clock, wakeSignal: wakeSignal,
                     pollInterval: .seconds(3600))
                 let running = Task { try await worker.run() }
-                try await Task.sleep(for: .milliseconds(500))
+                // The listener wakes the worker once its session listens; only then can a NOTIFY reach it.
+                for _ in 0..<400 where listenerWakes.withLock({ $0 }) == 0 {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                try #require(listenerWakes.withLock { $0 } == 1)
                 let ids = try await database.queue(1, dueAt: clock.now.adding(seconds: -30))
                 var state = ""
                 for _ in 0..<200 where state != "sent" {
@@ -185,8 +192,8 @@ struct OutboxWorkerTests {
             let start = Self.start
             let ids = try await database.queue(5, dueAt: start)
             let clock = ManualClock(start.adding(seconds: 60))
-            // Each message takes the server three seconds, so the first is still being sent at the shutdown.
-            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 3.0)) { server in
+            // The server holds every message until released, so the first is still being sent at the shutdown.
+            try await SMTPTestServer.with(SMTPTestServer.Options(holdsData: true)) { server in
                 let transport = try Self.smtp(port: server.port, connections: 1)
                 let handler = TestMessageHandler()
                 let worker = Self.worker(database, transport: transport, handler: handler, clock: clock, concurrency: 1)
@@ -199,6 +206,10 @@ struct OutboxWorkerTests {
                 }
                 try #require(handler.composed == 1)
                 await group.triggerGracefulShutdown()
+                // The group passes the shutdown on to the worker in memory; the held message, once released,
+                // needs the server's reply and a database write before the worker could start another.
+                try await Task.sleep(for: .milliseconds(500))
+                try server.releaseHeldData()
                 try await running.value
                 await transport.shutdown()
 
@@ -226,18 +237,27 @@ struct OutboxWorkerTests {
             let start = Self.start
             let ids = try await database.queue(3, dueAt: start)
             let clock = ManualClock(start.adding(seconds: 60))
-            // The server holds each message for two seconds; the lease leaves one second for starting.
-            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 2.0)) { server in
+            // The server holds the first message until released; the lease leaves five seconds for starting.
+            try await SMTPTestServer.with(SMTPTestServer.Options(holdsData: true)) { server in
                 let transport = try Self.smtp(port: server.port, connections: 1)
                 let handler = TestMessageHandler()
                 var settings = OutboxWorker.Settings()
                 settings.concurrency = 3
-                settings.sendBudgetSeconds = 299
+                settings.sendBudgetSeconds = 295
                 let worker = OutboxWorker(
                     queue: OutboxQueue(pool: database.pool, leaseSeconds: 300), transport: transport,
                     handler: handler, settings: settings, wakeSignal: WakeSignal(), clock: { clock.now },
                     logger: WorkerTestDatabase.logger)
-                #expect(try await worker.drainOneBatch() == 3)
+                let draining = Task { try await worker.drainOneBatch() }
+                // One message on the only connection, two waiting for it; the connection looks at a waiting
+                // message's deadline when it is free again, so it is freed only once both deadlines have passed.
+                for _ in 0..<800 where transport.messagesInFlight != 1 || transport.messagesWaiting != 2 {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
+                try #require(transport.messagesInFlight == 1 && transport.messagesWaiting == 2)
+                try await Task.sleep(for: .milliseconds(5_500))
+                try server.releaseHeldData()
+                #expect(try await draining.value == 3)
                 await transport.shutdown()
 
                 var states: [String: Int] = [:]

@@ -36,14 +36,11 @@ import Testing
         ) { counter.wake() }
         defer { Task { await listener.stop() } }
         try await TestDatabase.withPool { pool in
-            // Until the listener's session has subscribed, a NOTIFY would reach no one; notify until one lands.
-            var woken = 0
-            for _ in 0..<100 where woken == 0 {
-                try await pool.withConnection { try $0.execute("NOTIFY \(channel)") }
-                try await Task.sleep(for: .milliseconds(100))
-                woken = counter.value
-            }
-            try #require(woken > 0, "a NOTIFY woke the listener")
+            // Once its session listens, the listener wakes its consumer once, whatever was sent before.
+            let listening = try await counter.waitBeyond(0)
+            try #require(listening == 1, "woken once on listening")
+            try await pool.withConnection { try $0.execute("NOTIFY \(channel)") }
+            try #require(try await counter.waitBeyond(listening) > listening, "a NOTIFY woke the listener")
 
             // A notification sent while the session is gone is lost; the listener wakes once when it is back.
             let beforeKill = counter.value

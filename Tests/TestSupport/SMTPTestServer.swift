@@ -33,10 +33,13 @@ public final class SMTPTestServer: @unchecked Sendable {
         public var auth: String?
         public var replies: [String] = []
         public var dataDelay: Double?
+        /// The server answers no DATA until ``SMTPTestServer/releaseHeldData()``: a message stays under way
+        /// for exactly as long as the test needs, whatever the machine's load.
+        public var holdsData = false
 
         public init(
             port: Int = 0, tls: Bool = false, requireStartTLS: Bool = false, implicitTLS: Bool = false,
-            auth: String? = nil, replies: [String] = [], dataDelay: Double? = nil
+            auth: String? = nil, replies: [String] = [], dataDelay: Double? = nil, holdsData: Bool = false
         ) {
             self.port = port
             self.tls = tls
@@ -45,19 +48,22 @@ public final class SMTPTestServer: @unchecked Sendable {
             self.auth = auth
             self.replies = replies
             self.dataDelay = dataDelay
+            self.holdsData = holdsData
         }
     }
 
     public let port: Int
     public let maildir: URL
+    private let holdFile: URL?
     private let process: Process
     private let lock = NSLock()
     private var stopped = false
 
-    private init(process: Process, port: Int, maildir: URL) {
+    private init(process: Process, port: Int, maildir: URL, holdFile: URL?) {
         self.process = process
         self.port = port
         self.maildir = maildir
+        self.holdFile = holdFile
     }
 
     deinit {
@@ -70,7 +76,10 @@ public final class SMTPTestServer: @unchecked Sendable {
         _ options: Options = Options(), maildir: URL? = nil, body: (SMTPTestServer) async throws -> T
     ) async throws -> T {
         let server = try await start(options, maildir: maildir)
-        defer { if maildir == nil { try? FileManager.default.removeItem(at: server.maildir) } }
+        defer {
+            if maildir == nil { try? FileManager.default.removeItem(at: server.maildir) }
+            if let holdFile = server.holdFile { try? FileManager.default.removeItem(at: holdFile) }
+        }
         do {
             let result = try await body(server)
             await server.stop()
@@ -94,6 +103,9 @@ public final class SMTPTestServer: @unchecked Sendable {
         if let auth = options.auth { arguments += ["--auth", auth] }
         for reply in options.replies { arguments += ["--reply", reply] }
         if let delay = options.dataDelay { arguments += ["--data-delay", String(delay)] }
+        // Beside the mail folder, not in it, so that a folder passed in is left as it was.
+        let holdFile = options.holdsData ? try TemporaryDirectory.makeFile(prefix: "smtp-hold") : nil
+        if let holdFile { arguments += ["--hold-while", holdFile.path] }
 
         let process = Process()
         process.executableURL = script
@@ -110,6 +122,7 @@ public final class SMTPTestServer: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             if madeMaildir { try? FileManager.default.removeItem(at: maildir) }
+            if let holdFile { try? FileManager.default.removeItem(at: holdFile) }
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw SMTPTestServerError(
                 description: """
@@ -121,7 +134,13 @@ public final class SMTPTestServer: @unchecked Sendable {
         // full pipe must not block it, so let both drain into the void.
         output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
         errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
-        return SMTPTestServer(process: process, port: port, maildir: maildir)
+        return SMTPTestServer(process: process, port: port, maildir: maildir, holdFile: holdFile)
+    }
+
+    /// Lets a server started with ``Options/holdsData`` answer the DATA it holds, and every later one.
+    public func releaseHeldData() throws {
+        guard let holdFile else { throw SMTPTestServerError(description: "this server was not started holding DATA") }
+        try FileManager.default.removeItem(at: holdFile)
     }
 
     /// Stops the process by its PID (SIGTERM, then SIGKILL after two seconds) and waits for it to end.
@@ -199,6 +218,16 @@ public enum TemporaryDirectory {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// An empty file of a new name in the temporary directory.
+    public static func makeFile(prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(prefix)-\(getpid())-\(UUID().uuidString.prefix(8))")
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw SMTPTestServerError(description: "could not create \(url.path)")
+        }
         return url
     }
 }
