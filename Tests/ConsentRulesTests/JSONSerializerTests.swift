@@ -36,6 +36,27 @@ struct JSONSerializerTests {
         }
     }
 
+    @Test func membersAreWrittenInUTF16KeyOrder() {
+        // Keys alike in their first eight bytes, ending there, holding U+0000, or not ASCII early or late.
+        let awkward = ["", "\u{0}", "a", "a\u{0}", "ab", "abcdefg", "abcdefgh", "abcdefgh\u{0}", "abcdefgha", "abcdefgg",
+                       "abcdefgh😀", "abcdefgh\u{FFFF}", "abcdefg\u{E000}", "abcdefg😀", "é", "a😀", "a\u{E000}",
+                       "\u{E000}", "😀", "Z", "\u{7F}", "\u{80}", "zzzzzzzzz", "zzzzzzzz"]
+        var random = SplitMix64(seed: 20_261_122)
+        let pieces = ["a", "b", "\u{0}", "\u{7F}", "é", "\u{E000}", "\u{FFFF}", "😀", "𝄞"]
+        var samples = [awkward]
+        for _ in 0..<300 {
+            samples.append((0..<12).map { _ in
+                (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
+            })
+        }
+        for keys in samples {
+            let members = Dictionary(keys.map { ($0, JSONValue.null) }, uniquingKeysWith: { first, _ in first })
+            let written = JSONValue.membersInKeyOrder(members).map(\.member.key)
+            let expected = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            #expect(written == expected, "\(expected.map { $0.unicodeScalars.map(\.value) })")
+        }
+    }
+
     @Test func roundTripsParsedDocuments() throws {
         let text = #"{"merchantReference":"order-8841","nested":{"list":[{"k":"v\n"},[],{}],"n":-1.5e3},"t":true}"#
         let value = try JSONValue.parse(Array(text.utf8))
@@ -62,3 +83,4 @@ struct JSONSerializerTests {
         #expect(JSONValue.array([]).canonicalText == "[]")
     }
 }
+

@@ -35,15 +35,47 @@ extension JSONValue {
             output.append(ASCII.closeBracket)
         case .object(let members):
             output.append(ASCII.openBrace)
-            // Sorting the members rather than the keys spares a second hash lookup per key.
-            let sorted = members.sorted { Self.precedesInUTF16Order($0.key, $1.key) }
-            for (position, member) in sorted.enumerated() {
+            for (position, entry) in Self.membersInKeyOrder(members).enumerated() {
                 if position > 0 { output.append(ASCII.comma) }
-                Self.writeString(member.key, into: &output)
+                Self.writeString(entry.member.key, into: &output)
                 output.append(ASCII.colon)
-                member.value.write(into: &output)
+                entry.member.value.write(into: &output)
             }
             output.append(ASCII.closeBrace)
+        }
+    }
+
+    /// The members in RFC 8785 key order. Sorting the members rather than the keys spares a second hash lookup
+    /// per key. Most pairs of keys are ordered by their ASCII prefixes alone, as two integers: the full
+    /// comparison runs only for keys alike in their first eight bytes or not ASCII there.
+    static func membersInKeyOrder(_ members: [String: JSONValue])
+        -> [(prefix: UInt64?, member: (key: String, value: JSONValue))]
+    {
+        var entries = members.map { (prefix: asciiPrefix(of: $0.key), member: $0) }
+        entries.sort { left, right in
+            if let leftPrefix = left.prefix, let rightPrefix = right.prefix, leftPrefix != rightPrefix {
+                return leftPrefix < rightPrefix
+            }
+            return precedesInUTF16Order(left.member.key, right.member.key)
+        }
+        return entries
+    }
+
+    /// A key's first eight UTF-8 bytes as a big-endian integer, zero-padded, or nil if one of them is not ASCII.
+    ///
+    /// Two such prefixes that differ order their keys as RFC 8785 does: ASCII bytes sort alike in UTF-8 and
+    /// UTF-16, and where one key's padding meets the other's byte, the shorter key is a prefix of the longer
+    /// (that byte is above zero, or the prefixes would not differ there).
+    static func asciiPrefix(of key: String) -> UInt64? {
+        var key = key
+        return key.withUTF8 { bytes -> UInt64? in
+            var prefix: UInt64 = 0
+            for index in 0..<8 {
+                let byte = index < bytes.count ? bytes[index] : 0
+                guard byte < 0x80 else { return nil }
+                prefix = prefix << 8 | UInt64(byte)
+            }
+            return prefix
         }
     }
 
