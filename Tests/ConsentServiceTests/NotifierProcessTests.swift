@@ -64,8 +64,9 @@ struct NotifierProcessTests {
             try await Self.seed(300, merchant: merchant.id, pool: pool)
             let logs = try TemporaryDirectory.make(prefix: "notifier-logs")
             defer { try? FileManager.default.removeItem(at: logs) }
-            // Slow enough that the first worker is surely mid-batch when it is killed.
-            try await SMTPTestServer.with(SMTPTestServer.Options(dataDelay: 0.05)) { server in
+            // After 40 messages the server holds every further one, so the first worker is mid-batch, with a
+            // message on each connection, when it is killed.
+            try await SMTPTestServer.with(SMTPTestServer.Options(holdsData: true, answeredBeforeHolding: 40)) { server in
                 let environment = Self.environment(database: url, smtpPort: server.port)
                 let first = try ServiceProcess(
                     ["notifier"], environment: environment, log: logs.appendingPathComponent("first.log"))
@@ -80,6 +81,7 @@ struct NotifierProcessTests {
                     "SELECT count(*)::int FROM outbox WHERE merchant_id = $1 AND state = 'queued' AND lease_owner IS NOT NULL",
                     merchant.id, pool: pool)
                 #expect(heldByTheDeadWorker > 0, "killed mid-batch")
+                try server.releaseHeldData()
 
                 let second = try ServiceProcess(
                     ["notifier"], environment: environment, log: logs.appendingPathComponent("second.log"))

@@ -36,10 +36,13 @@ public final class SMTPTestServer: @unchecked Sendable {
         /// The server answers no DATA until ``SMTPTestServer/releaseHeldData()``: a message stays under way
         /// for exactly as long as the test needs, whatever the machine's load.
         public var holdsData = false
+        /// With ``holdsData``, this many messages are answered at once before the server starts holding.
+        public var answeredBeforeHolding = 0
 
         public init(
             port: Int = 0, tls: Bool = false, requireStartTLS: Bool = false, implicitTLS: Bool = false,
-            auth: String? = nil, replies: [String] = [], dataDelay: Double? = nil, holdsData: Bool = false
+            auth: String? = nil, replies: [String] = [], dataDelay: Double? = nil, holdsData: Bool = false,
+            answeredBeforeHolding: Int = 0
         ) {
             self.port = port
             self.tls = tls
@@ -49,6 +52,7 @@ public final class SMTPTestServer: @unchecked Sendable {
             self.replies = replies
             self.dataDelay = dataDelay
             self.holdsData = holdsData
+            self.answeredBeforeHolding = answeredBeforeHolding
         }
     }
 
@@ -105,7 +109,9 @@ public final class SMTPTestServer: @unchecked Sendable {
         if let delay = options.dataDelay { arguments += ["--data-delay", String(delay)] }
         // Beside the mail folder, not in it, so that a folder passed in is left as it was.
         let holdFile = options.holdsData ? try TemporaryDirectory.makeFile(prefix: "smtp-hold") : nil
-        if let holdFile { arguments += ["--hold-while", holdFile.path] }
+        if let holdFile {
+            arguments += ["--hold-while", holdFile.path, "--hold-after", String(options.answeredBeforeHolding)]
+        }
 
         let process = Process()
         process.executableURL = script
