@@ -229,8 +229,8 @@ struct SMTPTransportTests {
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {
-        // The server holds the message until it is stopped; only the transport's own timeout can end the wait.
-        try await SMTPTestServer.with(.init(requireStartTLS: true, holdsData: true)) { server async throws in
+        // The server answers after 30 s: a transport without a working timeout gets that reply, after the bound.
+        try await SMTPTestServer.with(.init(requireStartTLS: true, dataDelay: 30)) { server async throws in
             let configuration = try await Self.configuration(port: server.port, totalTimeout: .milliseconds(1500))
             try await Self.withTransport(configuration) { transport async throws in
                 let clock = ContinuousClock()
