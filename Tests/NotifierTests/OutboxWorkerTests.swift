@@ -167,9 +167,7 @@ struct OutboxWorkerTests {
                     pollInterval: .seconds(3600))
                 let running = Task { try await worker.run() }
                 // The listener wakes the worker once its session listens; only then can a NOTIFY reach it.
-                for _ in 0..<400 where listenerWakes.withLock({ $0 }) == 0 {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                try await eventually { listenerWakes.withLock { $0 } > 0 }
                 try #require(listenerWakes.withLock { $0 } == 1)
                 let ids = try await database.queue(1, dueAt: clock.now.adding(seconds: -30))
                 var state = ""
@@ -251,10 +249,7 @@ struct OutboxWorkerTests {
                 let draining = Task { try await worker.drainOneBatch() }
                 // One message on the only connection, two waiting for it; the connection looks at a waiting
                 // message's deadline when it is free again, so it is freed only once both deadlines have passed.
-                for _ in 0..<800 where transport.messagesInFlight != 1 || transport.messagesWaiting != 2 {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
-                try #require(transport.messagesInFlight == 1 && transport.messagesWaiting == 2)
+                try await eventually { transport.messagesInFlight == 1 && transport.messagesWaiting == 2 }
                 try await Task.sleep(for: .milliseconds(5_500))
                 try server.releaseHeldData()
                 #expect(try await draining.value == 3)

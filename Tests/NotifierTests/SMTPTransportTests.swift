@@ -289,23 +289,15 @@ struct SMTPTransportTests {
         }
     }
 
-    static func eventually(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw SMTPTestServerError(description: "condition never held") }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
     @Test func aMessageStillWaitingForAConnectionCanBeCancelled() async throws {
         try await SMTPTestServer.with(.init(requireStartTLS: true, holdsData: true)) { server async throws in
             try await Self.withTransport(Self.configuration(port: server.port, connections: 1)) { transport async throws in
                 let busy = Task { await transport.send(Self.message(1), envelope: Self.envelope) }
                 // The only connection has picked up message 1, which the server holds until released...
-                try await Self.eventually { transport.messagesInFlight == 1 }
+                try await eventually { transport.messagesInFlight == 1 }
                 let waiting = Task { await transport.send(Self.message(2), envelope: Self.envelope) }
                 // ...and message 2 waits for it.
-                try await Self.eventually { transport.messagesWaiting == 1 }
+                try await eventually { transport.messagesWaiting == 1 }
                 waiting.cancel()
                 #expect(await waiting.value == SMTPTransport.cancelledOutcome)
                 try server.releaseHeldData()
@@ -320,12 +312,12 @@ struct SMTPTransportTests {
             try await Self.withTransport(Self.configuration(port: server.port, connections: 1)) { transport async throws in
                 let (first, second, third) = (Self.message(1), Self.message(2), Self.message(3))
                 let busy = Task { await transport.send(first, envelope: Self.envelope) }
-                try await Self.eventually { transport.messagesInFlight == 1 }
+                try await eventually { transport.messagesInFlight == 1 }
                 // Message 2 may start within a second, but the only connection is held until after that.
                 let late = Task {
                     await transport.send(second, envelope: Self.envelope, startBy: ContinuousClock.now + .seconds(1))
                 }
-                try await Self.eventually { transport.messagesWaiting == 1 }
+                try await eventually { transport.messagesWaiting == 1 }
                 try await Task.sleep(for: .milliseconds(1_500))
                 try server.releaseHeldData()
                 #expect(await late.value == nil)
