@@ -21,7 +21,13 @@ extension PGConnection {
                 .queryFailed, context: "a statement in the transaction failed; the transaction was rolled back",
                 file: file, line: line)
         }
-        try execute("COMMIT", file: file, line: line)
+        do {
+            try execute("COMMIT", file: file, line: line)
+        } catch {
+            // A failed COMMIT rolled the transaction back, with any SET made in it.
+            planning = nil
+            throw error
+        }
         return value
     }
 
@@ -38,6 +44,7 @@ extension PGConnection {
 
     /// The original error matters more than a failed rollback, and a dead session has rolled back anyway.
     private func rollbackQuietly() {
+        planning = nil
         guard !isBroken else { return }
         do {
             try execute("ROLLBACK")

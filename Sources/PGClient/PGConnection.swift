@@ -13,6 +13,9 @@ public final class PGConnection {
     private let noticeLogger: PGNoticeLogger
     /// Names of statements this session has prepared; the server forgets them when the session ends.
     private var preparedStatements: Set<String> = []
+    /// The session's `plan_cache_mode` as last set, or nil when unknown: a rolled-back transaction undoes a
+    /// `SET` made inside it, so after one the next statement sets the mode again.
+    var planning: PGStatement.Planning?
 
     /// Takes ownership of `handle`, so it is freed even when connecting failed.
     private init(handle: OpaquePointer, logger: Logger) {
@@ -72,12 +75,14 @@ public final class PGConnection {
     }
 
     /// Session settings every caller relies on: timestamps print in UTC ISO form, bytea prints as hex,
-    /// and text is exchanged as UTF-8.
+    /// text is exchanged as UTF-8, and plans are cached as `planning` says (whatever the server's default).
     private func configureSession(file: String, line: Int) throws {
         do {
             try execute(
-                "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'",
+                "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'; "
+                    + "SET plan_cache_mode = 'auto'",
                 file: file, line: line)
+            planning = .serverChooses
         } catch var error as PGError {
             error.code = .connectionFailed
             error.context = "could not configure the new session"
@@ -94,6 +99,7 @@ public final class PGConnection {
     /// statements, settings or transaction.
     public func reset(file: String = #fileID, line: Int = #line) throws {
         preparedStatements.removeAll()
+        planning = nil
         PQreset(handle)
         try checkConnected(file: file, line: line)
         try configureSession(file: file, line: line)
@@ -105,6 +111,9 @@ public final class PGConnection {
     public func query(
         _ statement: PGStatement, _ binds: [any PGBindable], file: String = #fileID, line: Int = #line
     ) throws -> PGResult {
+        if planning != statement.planning {
+            try setPlanning(statement.planning, file: file, line: line)
+        }
         if !preparedStatements.contains(statement.name) {
             _ = try checkResult(PQprepare(handle, statement.name, statement.sql, 0, nil), file: file, line: line)
             preparedStatements.insert(statement.name)
@@ -119,6 +128,18 @@ public final class PGConnection {
             preparedStatements.remove(statement.name)
             throw error
         }
+    }
+
+    /// Switches the session's plan cache mode; it applies to each later execution of every prepared statement.
+    private func setPlanning(_ wanted: PGStatement.Planning, file: String, line: Int) throws {
+        let mode =
+            switch wanted {
+            case .serverChooses: "auto"
+            case .generic: "force_generic_plan"
+            }
+        planning = nil
+        try execute("SET plan_cache_mode = " + mode, file: file, line: line)
+        planning = wanted
     }
 
     /// Runs a one-off parameterised statement without keeping a prepared statement around.

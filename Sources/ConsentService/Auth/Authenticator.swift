@@ -54,7 +54,7 @@ enum Authenticator {
         FROM unnest($1::bytea[]) WITH ORDINALITY AS a(key_hash, n)
         LEFT JOIN LATERAL (\(principalSelect(keyHash: "a.key_hash"))) principal ON true
         ORDER BY a.n
-        """)
+        """, planning: .generic)
 
     /// Per key hash, its principal holding `permission`, or the 401/403 that key gets.
     static func principals(keyHashes: [[UInt8]], on connection: PGConnection, permission: Permission) throws

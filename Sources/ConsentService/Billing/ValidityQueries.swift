@@ -22,7 +22,7 @@ enum ValidityQueries {
             LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND \(condition)
             LEFT JOIN merchant_policies p ON p.merchant_id = c.merchant_id AND p.version = c.policy_version
             ORDER BY a.n
-            """)
+            """, planning: .generic)
     }
 
     static let byId = statement(matchType: "uuid", where: "c.id = a.match")

@@ -58,7 +58,7 @@ enum ConsentCaptureStatement {
                 WHERE q.id IS NOT NULL
             )
             SELECT id FROM inserted
-            """)
+            """, planning: .generic)
     }
 
     /// Inserts `captures` in one statement; per capture, true when it was inserted and false when a unique

@@ -24,7 +24,7 @@ enum ConsentQueries {
         LEFT JOIN LATERAL (\(Authenticator.principalSelect(keyHash: "a.key_hash"))) principal ON true
         LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND c.id = a.id
         ORDER BY a.n
-        """)
+        """, planning: .generic)
     static let readByReference = principalAndConsent(where: "c.merchant_reference = $2")
     static let readByRecurrence = principalAndConsent(where: "c.recurrence_id = $2")
     static let byId = PGStatement(

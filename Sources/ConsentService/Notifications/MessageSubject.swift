@@ -32,7 +32,7 @@ struct MessageSubject: Sendable {
         LEFT JOIN consents c ON c.merchant_id = a.merchant_id AND c.id = a.id
         LEFT JOIN merchants m ON m.merchant_id = c.merchant_id
         ORDER BY a.n
-        """)
+        """, planning: .generic)
 
     /// Nil when the consent no longer exists.
     static func load(merchantId: String, consentId: UUID, pool: PGPool, keyring: PersonalDataKeyring) async throws
