@@ -11,10 +11,12 @@ public struct PGStatement: Sendable, Hashable {
         /// values and keeps a generic plan only if that looks no dearer. Right for statements whose best plan
         /// depends on the values, such as a range over a skewed column.
         case serverChooses
-        /// One generic plan, made once per connection and reused (`force_generic_plan`). For batched lookups
-        /// by key over `unnest` of array parameters: the server cannot see an array's length in a generic
-        /// plan, so it would otherwise often go on planning every execution for its values, which costs more
-        /// than running it, while the plan (an index probe per element) is the same whatever the values.
+        /// One generic plan, made once per connection and reused (`force_generic_plan`). For statements whose
+        /// plan is the same whatever the values, planned more often than needed otherwise:
+        /// - batched lookups by key over `unnest` of array parameters: the server cannot see an array's length
+        ///   in a generic plan, so it often goes on planning every execution for its values, which costs more
+        ///   than running it, to arrive at the same index probe per element;
+        /// - inserts of the rows given, which would be planned five times before a generic plan is considered.
         case generic
     }
 
