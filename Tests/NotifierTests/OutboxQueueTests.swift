@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Synchronization
 import PGClient
 import Testing
 
@@ -52,21 +53,25 @@ import Testing
         let now = due.adding(seconds: 60)
         let merchant = try await NotifierTestDatabase.merchant(withMessages: 40, dueAt: due)
         let pool = try await NotifierTestDatabase.pool.value
-        let queue = OutboxQueue(pool: pool)
+        let refused = Mutex<UUID?>(nil)
+        let queue = OutboxQueue(pool: pool) { sent, connection in
+            for message in sent.map(\.message) {
+                // Written inside the record's transaction, so it is gone with a refused record.
+                _ = try connection.query(
+                    "UPDATE outbox SET last_error = 'recorded' WHERE merchant_id = $1 AND id = $2",
+                    [message.merchantId, message.id])
+                if message.id == refused.withLock({ $0 }) { throw RefusedRecord() }
+            }
+        }
         let claimed = try await queue.claim(now: now, limit: 100)
         #expect(claimed.count == 40)
-        let refused = claimed[17].id
+        let refusedId = claimed[17].id
+        refused.withLock { $0 = refusedId }
         let results = await withTaskGroup(of: (UUID, Bool?).self) { group in
             for message in claimed {
                 group.addTask {
                     do {
-                        let written = try await queue.markSent(message, Self.delivery(at: now)) { connection in
-                            // Written inside the record's transaction, so it is gone with a refused record.
-                            _ = try connection.query(
-                                "UPDATE outbox SET last_error = 'recorded' WHERE merchant_id = $1 AND id = $2",
-                                [message.merchantId, message.id])
-                            if message.id == refused { throw RefusedRecord() }
-                        }
+                        let written = try await queue.markSent(message, Self.delivery(at: now))
                         return (message.id, written)
                     } catch {
                         return (message.id, nil)
@@ -76,7 +81,7 @@ import Testing
             return await group.reduce(into: [UUID: Bool?]()) { $0[$1.0] = $1.1 }
         }
         #expect(results.count == 40)
-        for (id, written) in results { #expect(written == (id == refused ? nil : true)) }
+        for (id, written) in results { #expect(written == (id == refusedId ? nil : true)) }
         #expect(try await NotifierTestDatabase.states(of: merchant) == ["sent": 39, "queued": 1])
         let marks = try await pool.withConnection { connection in
             try connection.query(
@@ -85,7 +90,7 @@ import Testing
                        count(*) FILTER (WHERE id = $2 AND state = 'queued' AND last_error IS NULL)
                 FROM outbox WHERE merchant_id = $1
                 """,
-                [merchant, refused]
+                [merchant, refusedId]
             ).map { (try $0.decode(Int.self, 0), try $0.decode(Int.self, 1)) }
         }
         #expect(marks.first?.0 == 39)

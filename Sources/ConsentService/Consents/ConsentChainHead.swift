@@ -35,18 +35,41 @@ struct ConsentChainHead: Sendable {
             lastEventHash: try result[0].decode(String.self, 1))
     }
 
+    /// An event chained onto a head, ready to write.
+    struct ChainedEvent: Sendable {
+        let merchantId: String
+        let consentId: UUID
+        let seq: Int
+        let type: String
+        let at: Instant
+        let actor: String
+        /// The event's data as JSON text.
+        let data: String
+        let prevHash: String
+        let hash: String
+    }
+
+    /// Chains one event onto this head and moves the head past it, without writing anything.
+    mutating func chain(_ type: String, data: JSONValue, actor: String, at: Instant) -> ChainedEvent {
+        let seq = lastEventSeq + 1
+        let hash = EventChain.hash(seq: seq, type: type, at: at, actor: actor, data: data, prevHash: lastEventHash)
+        let event = ChainedEvent(
+            merchantId: merchantId, consentId: consentId, seq: seq, type: type, at: at, actor: actor,
+            data: String(decoding: data.serialized(), as: UTF8.self), prevHash: lastEventHash, hash: hash)
+        lastEventSeq = seq
+        lastEventHash = hash
+        return event
+    }
+
     /// Chains one event, writes it and moves the consent's head, in the caller's transaction.
     mutating func append(
         _ type: String, data: JSONValue, actor: String, at: Instant, confirmationSentAt: Instant? = nil,
         on connection: PGConnection
     ) throws {
-        let seq = lastEventSeq + 1
-        let hash = EventChain.hash(seq: seq, type: type, at: at, actor: actor, data: data, prevHash: lastEventHash)
+        let event = chain(type, data: data, actor: actor, at: at)
         _ = try connection.query(Self.appendStatement, [
-            merchantId, consentId, seq, type, at.rfc3339, actor, String(decoding: data.serialized(), as: UTF8.self),
-            lastEventHash, hash, confirmationSentAt?.rfc3339,
+            merchantId, consentId, event.seq, event.type, event.at.rfc3339, event.actor, event.data, event.prevHash,
+            event.hash, confirmationSentAt?.rfc3339,
         ])
-        lastEventSeq = seq
-        lastEventHash = hash
     }
 }

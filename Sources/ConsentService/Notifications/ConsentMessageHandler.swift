@@ -59,29 +59,40 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         return .send(email.outgoing, evidence: email.evidence)
     }
 
-    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {
-        guard let kind = Outbox.Kind(rawValue: message.kind), let consentId = message.consentId,
-            var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
-        else { return }
-        var data: [String: JSONValue] = [
-            "outboxId": .string(message.id.lowercasedString), "messageId": .string(delivery.messageId),
-            "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
-        ]
-        switch kind {
-        case .confirmation:
-            try head.append(
-                "confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
-                confirmationSentAt: delivery.sentAt, on: connection)
-        case .notice:
-            if let debitId = try AnnouncedDebit.recordNoticeSent(message, at: delivery.sentAt, on: connection) {
-                data["debitId"] = .string(debitId.lowercasedString)
+    /// The sent messages' events on their consents' histories, for a whole batch at once: the messages are in
+    /// the order they were recorded, and events on one consent are chained in that order. A message whose consent
+    /// no longer exists (or a webhook) gets no event.
+    func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws {
+        let emails = sent.compactMap { sent -> (OutboxQueue.SentMessage, Outbox.Kind, ConsentChainBatch.Key)? in
+            guard let kind = Outbox.Kind(rawValue: sent.message.kind), let consentId = sent.message.consentId else {
+                return nil
             }
-            try head.append("notice.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, on: connection)
-        case .cancellation:
-            try head.append(
-                "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
-                on: connection)
+            return (sent, kind, ConsentChainBatch.Key(merchantId: sent.message.merchantId, consentId: consentId))
         }
+        var chains = try ConsentChainBatch.lock(emails.map(\.2), on: connection)
+        for (sent, kind, key) in emails where chains.contains(key) {
+            let (message, delivery) = (sent.message, sent.delivery)
+            var data: [String: JSONValue] = [
+                "outboxId": .string(message.id.lowercasedString), "messageId": .string(delivery.messageId),
+                "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
+            ]
+            switch kind {
+            case .confirmation:
+                chains.append(
+                    "confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
+                    confirmationSentAt: delivery.sentAt, to: key)
+            case .notice:
+                if let debitId = try AnnouncedDebit.recordNoticeSent(message, at: delivery.sentAt, on: connection) {
+                    data["debitId"] = .string(debitId.lowercasedString)
+                }
+                chains.append("notice.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, to: key)
+            case .cancellation:
+                chains.append(
+                    "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
+                    to: key)
+            }
+        }
+        try chains.write(on: connection)
     }
 
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {

@@ -31,7 +31,8 @@ struct NotifierService: Service {
             pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics,
             keyring: keyring)
         let worker = OutboxWorker(
-            queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds), transport: transport,
+            queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds, recordingSent: handler.recordSent),
+            transport: transport,
             webhooks: WebhookTransport(allowPrivateDestinations: configuration.allowPrivateWebhookDestinations),
             handler: handler, settings: configuration.worker, wakeSignal: wakeSignal, clock: clock.now,
             logger: logger)

@@ -18,6 +18,19 @@ public enum OutboxComposition: Sendable {
 public enum StoredRecipient: Sendable, Equatable {
     case plain(String)
     case sealed(bytes: [UInt8], keyId: String)
+
+    /// The address when it is kept as is.
+    var plainAddress: String? {
+        if case .plain(let address) = self { address } else { nil }
+    }
+
+    var sealedBytes: [UInt8]? {
+        if case .sealed(let bytes, _) = self { bytes } else { nil }
+    }
+
+    var sealingKeyId: String? {
+        if case .sealed(_, let keyId) = self { keyId } else { nil }
+    }
 }
 
 /// What is kept about a sent message beside the server's reply, so an auditor can tell what the consumer got.
@@ -63,8 +76,6 @@ public enum OutboxAttemptResult: Sendable, Equatable {
 public protocol OutboxMessageHandler: Sendable {
     /// Builds the message for this attempt. Throwing counts as a transient failure.
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition
-    /// Runs in the transaction that marks the message sent, only while the worker still holds its lease.
-    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws
     /// Runs in the transaction that marks the message failed for good, only while the lease is held.
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws
     /// Called after the attempt's outcome was committed (or found superseded), for metrics and logs.

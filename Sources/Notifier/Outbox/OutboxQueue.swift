@@ -21,15 +21,23 @@ public struct OutboxQueue: Sendable {
     public let pool: PGPool
     public let workerId: UUID
     public let leaseSeconds: Int64
-    /// Messages sent at about the same time are recorded in one transaction, with one commit.
-    private let sentRecords: StatementBatcher<SentRecord, Bool>
+    /// Messages sent at about the same time are recorded together: one statement marks them all sent, then
+    /// `recordingSent` writes what goes with them, in one transaction with one commit.
+    private let sentRecords: StatementBatcher<SentMessage, Bool>
 
-    public init(pool: PGPool, workerId: UUID = UUID(), leaseSeconds: Int64 = 120) {
+    /// What is written with a batch of messages just marked sent, in the same transaction: it sees only those
+    /// whose lease was still ours, and if it throws none of them is recorded.
+    public typealias SentRecorder = @Sendable ([SentMessage], PGConnection) throws -> Void
+
+    public init(
+        pool: PGPool, workerId: UUID = UUID(), leaseSeconds: Int64 = 120,
+        recordingSent: @escaping SentRecorder = { _, _ in }
+    ) {
         self.pool = pool
         self.workerId = workerId
         self.leaseSeconds = leaseSeconds
-        sentRecords = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, records in
-            Self.recordSent(records, on: connection)
+        sentRecords = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, sent in
+            Self.recordSent(sent, by: workerId, recordingSent: recordingSent, on: connection)
         }
     }
 
@@ -49,14 +57,22 @@ public struct OutboxQueue: Sendable {
                   (extract(epoch FROM o.created_at) * 1000000)::bigint
         """)
 
+    /// Marks every message of a batch sent (the lease owner in $1, one array element per message in the rest)
+    /// and names those it marked: a message whose lease is no longer ours is left as it is.
     static let sentStatement = PGStatement(
         """
-        UPDATE outbox
-        SET state = 'sent', sent_at = $4, server_reply = $5, message_id = $6, recipient = $7, subject = $8,
-            language = $9, body_sha256 = $10, recipient_sealed = $11, recipient_key = $12,
+        UPDATE outbox o
+        SET state = 'sent', sent_at = s.sent_at, server_reply = s.server_reply, message_id = s.message_id,
+            recipient = s.recipient, subject = s.subject, language = s.language, body_sha256 = s.body_sha256,
+            recipient_sealed = s.recipient_sealed, recipient_key = s.recipient_key,
             lease_owner = NULL, lease_until = NULL
-        WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
-        """)
+        FROM unnest($2::text[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::text[], $10::text[], $11::bytea[], $12::text[])
+            AS s(merchant_id, id, sent_at, server_reply, message_id, recipient, subject, language, body_sha256,
+                 recipient_sealed, recipient_key)
+        WHERE o.merchant_id = s.merchant_id AND o.id = s.id AND o.lease_owner = $1 AND o.state = 'queued'
+        RETURNING o.merchant_id, o.id
+        """, planning: .generic)
 
     static let retryStatement = PGStatement(
         """
@@ -121,48 +137,67 @@ public struct OutboxQueue: Sendable {
         }
     }
 
-    /// Records a sent message and runs `alongside` in the same transaction, both only while the lease is
+    /// A message the server accepted, with what is kept about it.
+    public struct SentMessage: Sendable {
+        public let message: ClaimedMessage
+        public let delivery: Delivery
+    }
+
+    /// Records a sent message, with what the queue's `recordingSent` writes for it, only while the lease is
     /// still ours. Returns false (and writes nothing) when another worker has taken the message over.
-    public func markSent(
-        _ message: ClaimedMessage, _ delivery: Delivery,
-        alongside: @escaping @Sendable (PGConnection) throws -> Void = { _ in }
-    ) async throws -> Bool {
-        let (plainRecipient, sealedRecipient, recipientKey): (String?, [UInt8]?, String?) =
-            switch delivery.recipient {
-            case .plain(let address): (address, nil, nil)
-            case .sealed(let bytes, let keyId): (nil, bytes, keyId)
-            }
-        let binds: [any PGBindable] = [
-            message.merchantId, message.id, workerId, delivery.sentAt.rfc3339, delivery.serverReply,
-            delivery.messageId, plainRecipient, delivery.subject, delivery.language, delivery.bodySHA256,
-            sealedRecipient, recipientKey,
-        ]
-        return try await sentRecords.answer(SentRecord(binds: binds, alongside: alongside))
+    public func markSent(_ message: ClaimedMessage, _ delivery: Delivery) async throws -> Bool {
+        try await sentRecords.answer(SentMessage(message: message, delivery: delivery))
     }
 
-    /// One sent message's outbox update and what goes with it.
-    struct SentRecord: Sendable {
-        let binds: [any PGBindable]
-        let alongside: @Sendable (PGConnection) throws -> Void
-
-        /// False, with nothing written, when the lease is no longer ours.
-        func write(on connection: PGConnection) throws -> Bool {
-            guard try connection.query(OutboxQueue.sentStatement, binds).affectedRows == 1 else { return false }
-            try alongside(connection)
-            return true
-        }
-    }
-
-    /// Writes a batch of records in one transaction. If the database refuses any of them (a deadlock with
-    /// another writer on one consent, say), each is written again in its own transaction, so that one record's
-    /// failure is its own and never another's.
-    static func recordSent(_ records: [SentRecord], on connection: PGConnection) -> [Result<Bool, any Error>] {
-        if records.count > 1,
-            let written = try? connection.transaction({ connection in try records.map { try $0.write(on: connection) } })
+    /// Writes a batch in one transaction. If the database refuses it (a deadlock with another writer on one
+    /// consent, say), each message is written again in its own transaction, so that one message's failure is
+    /// its own and never another's.
+    static func recordSent(
+        _ sent: [SentMessage], by workerId: UUID, recordingSent: SentRecorder, on connection: PGConnection
+    ) -> [Result<Bool, any Error>] {
+        if sent.count > 1,
+            let written = try? connection.transaction({ connection in
+                try writeSent(sent, by: workerId, recordingSent: recordingSent, on: connection)
+            })
         {
             return written.map { .success($0) }
         }
-        return records.map { record in Result { try connection.transaction { try record.write(on: $0) } } }
+        return sent.map { one in
+            Result {
+                try connection.transaction { connection in
+                    try writeSent([one], by: workerId, recordingSent: recordingSent, on: connection)[0]
+                }
+            }
+        }
+    }
+
+    /// Per message, whether it was ours to mark sent.
+    private static func writeSent(
+        _ sent: [SentMessage], by workerId: UUID, recordingSent: SentRecorder, on connection: PGConnection
+    ) throws -> [Bool] {
+        func column(_ value: (SentMessage) -> String?) -> PGTextArray { PGTextArray(sent.map(value)) }
+        let binds: [any PGBindable] = [
+            workerId,
+            column { $0.message.merchantId }, column { $0.message.id.lowercasedString },
+            column { $0.delivery.sentAt.rfc3339 }, column { $0.delivery.serverReply },
+            column { $0.delivery.messageId }, column { $0.delivery.recipient.plainAddress },
+            column { $0.delivery.subject }, column { $0.delivery.language }, column { $0.delivery.bodySHA256 },
+            column { $0.delivery.recipient.sealedBytes?.pgText }, column { $0.delivery.recipient.sealingKeyId },
+        ]
+        var marked = Set<MessageKey>()
+        for row in try connection.query(sentStatement, binds) {
+            marked.insert(MessageKey(merchantId: try row.decode(String.self, 0), id: try row.decode(UUID.self, 1)))
+        }
+        let ours = sent.map { marked.contains(MessageKey(merchantId: $0.message.merchantId, id: $0.message.id)) }
+        let recorded = zip(sent, ours).filter(\.1).map(\.0)
+        if !recorded.isEmpty { try recordingSent(recorded, connection) }
+        return ours
+    }
+
+    /// An outbox row's key.
+    private struct MessageKey: Hashable {
+        let merchantId: String
+        let id: UUID
     }
 
     public func retry(_ message: ClaimedMessage, at due: Instant, error: String, reply: String?) async throws -> Bool {

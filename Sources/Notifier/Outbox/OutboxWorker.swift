@@ -122,9 +122,7 @@ public struct OutboxWorker: Service {
                     subject: evidence.subject, language: evidence.language,
                     bodySHA256: ConsentRules.Digest.sha256Hex(outgoing.bytes))
                 return await record(message, .sent) {
-                    try await queue.markSent(message, delivery) { connection in
-                        try handler.recordSent(message, delivery, on: connection)
-                    }
+                    try await queue.markSent(message, delivery)
                 }
             case .permanentFailure(let reply, let reason):
                 return await fail(message, reason: reason, reply: reply.isEmpty ? nil : reply)
@@ -140,9 +138,7 @@ public struct OutboxWorker: Service {
                     recipient: evidence.recipient, subject: evidence.subject, language: evidence.language,
                     bodySHA256: ConsentRules.Digest.sha256Hex(post.body))
                 return await record(message, .sent) {
-                    try await queue.markSent(message, delivery) { connection in
-                        try handler.recordSent(message, delivery, on: connection)
-                    }
+                    try await queue.markSent(message, delivery)
                 }
             case .retry(let status, let reason, let retryAfter):
                 return await retryOrFail(
