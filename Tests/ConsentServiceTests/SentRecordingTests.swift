@@ -18,6 +18,11 @@ struct SentRecordingTests {
             keyring: TestEnvironment.keyring)
     }
 
+    /// An active consent, whose confirmation is queued.
+    static func capture(_ merchant: TestMerchant) async throws -> UUID {
+        try #require(UUID(uuidString: try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid())))
+    }
+
     static func message(_ merchant: TestMerchant, kind: String, consent: UUID?) -> ClaimedMessage {
         ClaimedMessage(
             merchantId: merchant.id, id: UUID(), consentId: consent, kind: kind, payload: "{}", attempts: 1,
@@ -35,8 +40,8 @@ struct SentRecordingTests {
 
     @Test func eventsOnOneConsentAreChainedInOrderAndTheGoneAndWebhooksGetNone() async throws {
         let merchant = try await TestMerchant.make()
-        let first = try #require(UUID(uuidString: try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid())))
-        let second = try #require(UUID(uuidString: try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid())))
+        let first = try await Self.capture(merchant)
+        let second = try await Self.capture(merchant)
         let pool = merchant.shared.pool
         let seqBefore = try await pool.withConnection { connection in
             try connection.query(
@@ -99,7 +104,7 @@ struct SentRecordingTests {
         let merchant = try await TestMerchant.make()
         var ids: [UUID] = []
         for _ in 0..<3 {
-            ids.append(try #require(UUID(uuidString: try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid()))))
+            ids.append(try await Self.capture(merchant))
         }
         let pool = merchant.shared.pool
         let handler = try await Self.handler(merchant)

@@ -63,15 +63,15 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     /// the order they were recorded, and events on one consent are chained in that order. A message whose consent
     /// no longer exists (or a webhook) gets no event.
     func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws {
-        let emails = sent.compactMap { sent -> (OutboxQueue.SentMessage, Outbox.Kind, ConsentChainBatch.Key)? in
-            guard let kind = Outbox.Kind(rawValue: sent.message.kind), let consentId = sent.message.consentId else {
+        let emails = sent.compactMap { one -> (OutboxQueue.SentMessage, Outbox.Kind, ConsentChainBatch.Key)? in
+            guard let kind = Outbox.Kind(rawValue: one.message.kind), let consentId = one.message.consentId else {
                 return nil
             }
-            return (sent, kind, ConsentChainBatch.Key(merchantId: sent.message.merchantId, consentId: consentId))
+            return (one, kind, ConsentChainBatch.Key(merchantId: one.message.merchantId, consentId: consentId))
         }
         var chains = try ConsentChainBatch.lock(emails.map(\.2), on: connection)
-        for (sent, kind, key) in emails where chains.contains(key) {
-            let (message, delivery) = (sent.message, sent.delivery)
+        for (one, kind, key) in emails where chains.contains(key) {
+            let (message, delivery) = (one.message, one.delivery)
             var data: [String: JSONValue] = [
                 "outboxId": .string(message.id.lowercasedString), "messageId": .string(delivery.messageId),
                 "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
