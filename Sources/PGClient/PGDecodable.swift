@@ -77,9 +77,8 @@ extension Double: PGDecodable {
 
 extension UUID: PGDecodable {
     public init(pgText: String) throws {
-        // Foundation's parser goes through sscanf, which made UUIDs a large share of an export's decoding.
-        guard let b = PGHex.uuidBytes(pgText) else { throw Self.decodingFailed() }
-        self = UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        guard let uuid = UUID(canonicalText: pgText) else { throw Self.decodingFailed() }
+        self = uuid
     }
 }
 

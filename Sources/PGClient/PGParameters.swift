@@ -6,7 +6,8 @@ enum PGParameters {
         line: Int,
         _ body: ([UnsafePointer<CChar>?]) throws -> R
     ) throws -> R {
-        let texts = binds.map(\.pgText)
+        // A closure, not `\.pgText`: a key path through an existential is resolved at run time on every call.
+        let texts = binds.map { $0.pgText }
         // libpq would silently cut the value at the NUL; PostgreSQL text cannot hold one anyway.
         if let position = texts.firstIndex(where: { $0.map(containsNUL) ?? false }) {
             throw PGError(.queryFailed, context: "parameter $\(position + 1) contains a NUL byte", file: file, line: line)

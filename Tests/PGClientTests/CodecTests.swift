@@ -63,6 +63,7 @@ struct CodecTests {
             #expect(value.lowercasedString == value.uuidString.lowercased())
             #expect(try UUID(pgText: value.uuidString) == value)
             #expect(try UUID(pgText: value.lowercasedString) == value)
+            #expect(UUID(canonicalText: value.uuidString) == value)
         }
         let nil16 = "00000000-0000-0000-0000-000000000000"
         #expect(try UUID(pgText: nil16).lowercasedString == nil16)
@@ -74,6 +75,7 @@ struct CodecTests {
         ] {
             #expect(UUID(uuidString: bad) == nil, "Foundation refuses \(bad)")
             #expect(throws: PGError.self, "\(bad)") { try UUID(pgText: bad) }
+            #expect(UUID(canonicalText: bad) == nil, "\(bad)")
         }
     }
 

@@ -14,7 +14,7 @@ enum APIKey {
     }
 
     static func hash(_ key: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(key.utf8)))
+        Array(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// The first characters, enough for an operator to tell keys apart in a listing.
@@ -26,7 +26,8 @@ enum APIKey {
     /// away from Foundation's character-set trimming.
     static func bearerToken(_ header: String?) -> String? {
         guard let header, let space = header.firstIndex(of: " ") else { return nil }
-        guard header[..<space].lowercased() == "bearer" else { return nil }
+        // Setting bit 5 lowercases an ASCII letter, and no other byte becomes one of "bearer"'s letters.
+        guard header[..<space].utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
         var token = header[header.index(after: space)...].drop(while: { $0 == " " })
         while token.last == " " { token = token.dropLast() }
         guard !token.isEmpty, token.utf8.count <= 200 else { return nil }

@@ -60,7 +60,7 @@ enum Authenticator {
     static func principals(keyHashes: [[UInt8]], on connection: PGConnection, permission: Permission) throws
         -> [Result<Principal, any Error>]
     {
-        let result = try connection.query(principalsByKeyHashes, [PGTextArray(keyHashes.map(\.pgText))])
+        let result = try connection.query(principalsByKeyHashes, [PGTextArray(keyHashes.map { $0.pgText })])
             .oneRowPerQuestion(asked: keyHashes.count)
         return result.map { row in
             Result {

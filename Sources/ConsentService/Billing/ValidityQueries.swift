@@ -69,8 +69,8 @@ struct ValidityStore: Sendable {
         let result = try connection.query(
             statement,
             [
-                PGTextArray(questions.map(\.keyHash.pgText)),
-                PGTextArray(questions.map(\.match)),
+                PGTextArray(questions.map { $0.keyHash.pgText }),
+                PGTextArray(questions.map { $0.match }),
                 PGTextArray(questions.map { $0.debit.date.iso }),
                 PGTextArray(questions.map { String($0.debit.amount.minorUnits) }),
                 PGTextArray(questions.map { $0.debit.amount.currency.code }),

@@ -98,7 +98,7 @@ enum ServiceStartup {
 
 enum ServiceLogging {
     static func bootstrap(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { label in ServiceLogHandler(label: label) }
         var logger = Logger(label: "consent-service")
         logger.logLevel = level
         return logger

@@ -51,7 +51,7 @@ struct ConsentChainBatch {
         var heads: [Key: ConsentChainHead] = [:]
         guard !unique.isEmpty else { return ConsentChainBatch(heads: heads) }
         let result = try connection.query(lockStatement, [
-            PGTextArray(unique.map(\.merchantId)), PGTextArray(unique.map(\.consentId.lowercasedString)),
+            PGTextArray(unique.map { $0.merchantId }), PGTextArray(unique.map { $0.consentId.lowercasedString }),
         ])
         for row in result {
             let key = Key(merchantId: try row.decode(String.self, 0), consentId: try row.decode(UUID.self, 1))

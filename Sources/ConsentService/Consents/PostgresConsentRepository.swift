@@ -163,7 +163,7 @@ struct PostgresConsentRepository: ConsentRepository {
     {
         try connection.query(
             ConsentQueries.readBatchById,
-            [PGTextArray(questions.map(\.keyHash.pgText)), PGTextArray(questions.map { $0.id.pgText })]
+            [PGTextArray(questions.map { $0.keyHash.pgText }), PGTextArray(questions.map { $0.id.pgText })]
         ).oneRowPerQuestion(asked: questions.count).map { .success($0) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PGClient
 
 /// The request context of every route. Bodies are read explicitly with the contract's 64 KiB limit.
 struct AppRequestContext: RequestContext {
@@ -24,7 +25,7 @@ extension AppRequestContext {
 
     /// The `{id}` of a route; the nil UUID, which names nothing, when it is not a UUID.
     var idParameter: UUID {
-        parameters.get("id").flatMap(UUID.init(uuidString:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        parameters.get("id").flatMap(UUID.init(canonicalText:)) ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
     }
 
     /// A text `{name}` of a route compared with stored keys (recurrence ids), percent-decoded; see `lookupText`.

@@ -92,7 +92,7 @@ struct MessageSubjectLoader: Sendable {
         batcher = StatementBatcher(pool: pool, concurrency: concurrency, maxBatch: maxBatch) { connection, keys in
             try connection.query(
                 MessageSubject.loadBatch,
-                [PGTextArray(keys.map(\.merchantId)), PGTextArray(keys.map { $0.consentId.lowercasedString })]
+                [PGTextArray(keys.map { $0.merchantId }), PGTextArray(keys.map { $0.consentId.lowercasedString })]
             ).oneRowPerQuestion(asked: keys.count).map { .success($0) }
         }
     }
