@@ -90,9 +90,9 @@ struct ConsentChainBatch {
             PGTextArray(moved.map(value))
         }
         _ = try connection.query(Self.writeStatement, [
-            eventColumn(\.merchantId), eventColumn(\.consentId.lowercasedString), eventColumn { String($0.seq) },
-            eventColumn(\.type), eventColumn(\.at.rfc3339), eventColumn(\.actor), eventColumn(\.data),
-            eventColumn(\.prevHash), eventColumn(\.hash),
+            eventColumn { $0.merchantId }, eventColumn { $0.consentId.lowercasedString },
+            eventColumn { String($0.seq) }, eventColumn { $0.type }, eventColumn { $0.at.rfc3339 },
+            eventColumn { $0.actor }, eventColumn { $0.data }, eventColumn { $0.prevHash }, eventColumn { $0.hash },
             headColumn { key, _ in key.merchantId }, headColumn { key, _ in key.consentId.lowercasedString },
             headColumn { _, event in String(event.seq) }, headColumn { _, event in event.hash },
             headColumn { _, event in event.at.rfc3339 }, headColumn { key, _ in confirmationsSentAt[key]?.rfc3339 },

@@ -69,7 +69,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             }
             return (one, kind, ConsentChainBatch.Key(merchantId: one.message.merchantId, consentId: consentId))
         }
-        var chains = try ConsentChainBatch.lock(emails.map(\.2), on: connection)
+        var chains = try ConsentChainBatch.lock(emails.map { $0.2 }, on: connection)
         for (one, kind, key) in emails where chains.contains(key) {
             let (message, delivery) = (one.message, one.delivery)
             var data: [String: JSONValue] = [

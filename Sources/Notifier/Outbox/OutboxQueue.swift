@@ -189,7 +189,7 @@ public struct OutboxQueue: Sendable {
             marked.insert(MessageKey(merchantId: try row.decode(String.self, 0), id: try row.decode(UUID.self, 1)))
         }
         let ours = sent.map { marked.contains(MessageKey(merchantId: $0.message.merchantId, id: $0.message.id)) }
-        let recorded = zip(sent, ours).filter(\.1).map(\.0)
+        let recorded = zip(sent, ours).filter { $0.1 }.map { $0.0 }
         if !recorded.isEmpty { try recordingSent(recorded, connection) }
         return ours
     }
