@@ -25,3 +25,12 @@ load_ids = function()
   for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
   return ids
 end
+
+-- One request per id, formatted once when the thread starts, so that each request costs the load generator about
+-- what the anchor's fixed request does: wrk shares the cores with the service, and formatting a request per call
+-- would take from the service a share the anchor does not.
+prebuilt_requests = function(ids, format)
+  local requests = {}
+  for i, id in ipairs(ids) do requests[i] = format(id) end
+  return requests
+end

@@ -6,6 +6,10 @@ expected_status = 200
 local ids = load_ids()
 local key = os.getenv("API_KEY")
 
+local requests = prebuilt_requests(ids, function(id)
+  return wrk.format("GET", "/v1/consents/" .. id, {["Authorization"] = "Bearer " .. key})
+end)
+
 request = function()
-  return wrk.format("GET", "/v1/consents/" .. ids[math.random(#ids)], {["Authorization"] = "Bearer " .. key})
+  return requests[math.random(#requests)]
 end

@@ -6,7 +6,11 @@ expected_status = 200
 local ids = load_ids()
 local key = os.getenv("API_KEY")
 
-request = function()
-  return wrk.format("GET", "/v1/consents/" .. ids[math.random(#ids)] .. "/validity?amount=10.23&currency=EUR&date=2026-12-15",
+local requests = prebuilt_requests(ids, function(id)
+  return wrk.format("GET", "/v1/consents/" .. id .. "/validity?amount=10.23&currency=EUR&date=2026-12-15",
     {["Authorization"] = "Bearer " .. key})
+end)
+
+request = function()
+  return requests[math.random(#requests)]
 end
