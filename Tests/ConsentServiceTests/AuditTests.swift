@@ -64,7 +64,7 @@ import Testing
 
     /// Changes an event behind the triggers' back, as someone with the database's superuser could.
     static func tamper(_ merchant: TestMerchant, consentId: String, seq: Int, set: String) async throws {
-        try await merchant.shared.pool.withConnection { connection in
+        try await merchant.shared.ownerPool.withConnection { connection in
             try connection.execute("SET session_replication_role = replica")
             _ = try connection.query(
                 "UPDATE consent_events SET \(set) WHERE merchant_id = $1 AND consent_id = $2::uuid AND seq = $3",
@@ -100,7 +100,7 @@ import Testing
             #expect(scoped.status == 0, "another merchant's chains are intact")
 
             // A removed last event is noticed from the head the consent row keeps.
-            try await merchant.shared.pool.withConnection { connection in
+            try await merchant.shared.ownerPool.withConnection { connection in
                 try connection.execute("SET session_replication_role = replica")
                 _ = try connection.query(
                     "DELETE FROM consent_events WHERE merchant_id = $1 AND consent_id = $2::uuid AND seq = 2",

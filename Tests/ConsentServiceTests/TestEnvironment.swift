@@ -16,7 +16,10 @@ import Testing
 /// parallel without seeing each other's rows.
 enum TestEnvironment {
     struct Shared: Sendable {
+        /// The serving role's pool, as the service runs in production: it may not delete history.
         let pool: PGPool
+        /// The schema owner's (the test server's superuser), for what only an operator could do.
+        let ownerPool: PGPool
         let migrator: PGMigrator
         let calendars: CalendarRegistry
         let templates: MessageTemplates
@@ -48,29 +51,73 @@ enum TestEnvironment {
         var logger = Logger(label: "tests")
         logger.logLevel = .warning
         // Every suite runs at once on two shared cores: a lease may wait long, and only a hang should fail.
-        let pool = PGPool(conninfo: url, size: 12, acquireTimeout: .seconds(60), logger: logger)
+        let owner = PGPool(conninfo: url, size: 2, acquireTimeout: .seconds(60), logger: logger)
         let migrator = PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations"))
-        _ = try await migrator.migrate(pool)
+        _ = try await migrator.migrate(owner)
+        try await grantServingRole(owner: owner)
+        let pool = PGPool(conninfo: try servingURL(url), size: 12, acquireTimeout: .seconds(60), logger: logger)
         let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
-        return Shared(pool: pool, migrator: migrator, calendars: calendars, templates: try await templates())
+        return Shared(
+            pool: pool, ownerPool: owner, migrator: migrator, calendars: calendars, templates: try await templates())
+    }
+
+    /// The role the tests' service runs as, created once in the test server (roles belong to the whole server).
+    static let servingRole = "consent_test_service"
+
+    /// `url` as the serving role.
+    static func servingURL(_ url: String) throws -> String {
+        guard var components = URLComponents(string: url) else {
+            throw ConfigurationError(message: "TEST_DATABASE_URL is not a URL")
+        }
+        components.user = servingRole
+        guard let serving = components.string else { throw ConfigurationError(message: "TEST_DATABASE_URL is not a URL") }
+        return serving
+    }
+
+    static func grantServingRole(owner: PGPool) async throws {
+        try await owner.withConnection { connection in
+            try connection.execute(
+                """
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(servingRole)') THEN
+                        CREATE ROLE \(servingRole) LOGIN;
+                    END IF;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                    NULL;
+                END
+                $$
+                """)
+            _ = try connection.query(SchemaRoles.grant, [servingRole])
+        }
     }
 
     /// A database of the test's own, for tests whose workers act on every merchant's rows (the notifier, the
-    /// overdue check), which would otherwise reach into tests running beside them.
+    /// overdue check), which would otherwise reach into tests running beside them. `body` gets the serving
+    /// role's URL.
     static func withIsolatedDatabase<T>(_ body: (Shared, String) async throws -> T) async throws -> T {
         try await IsolatedDatabase.with(migrations: packageRoot + "/migrations") { url in
             var logger = Logger(label: "tests")
             logger.logLevel = .warning
-            let pool = PGPool(conninfo: url, size: 4, acquireTimeout: .seconds(60), logger: logger)
-            let shared = Shared(
-                pool: pool, migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
-                calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"), templates: try await templates())
-            do {
-                let result = try await body(shared, url)
+            let owner = PGPool(conninfo: url, size: 1, acquireTimeout: .seconds(60), logger: logger)
+            let serving = try servingURL(url)
+            let pool = PGPool(conninfo: serving, size: 4, acquireTimeout: .seconds(60), logger: logger)
+            func close() async {
                 await pool.close()
+                await owner.close()
+            }
+            do {
+                try await grantServingRole(owner: owner)
+                let shared = Shared(
+                    pool: pool, ownerPool: owner,
+                    migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
+                    calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"),
+                    templates: try await templates())
+                let result = try await body(shared, serving)
+                await close()
                 return result
             } catch {
-                await pool.close()
+                await close()
                 throw error
             }
         }

@@ -8,8 +8,10 @@ struct AppConfiguration: Sendable {
     /// How long a connection may go without a whole request head (or a part of a body) arriving, or sit idle
     /// between requests, before the server closes it; see `HTTP_IDLE_TIMEOUT_SECONDS` in the README.
     var httpIdleTimeout = Duration.seconds(65)
-    /// libpq connection string or URL; nil starts the embedded cluster under `dataDirectory`.
+    /// libpq connection string or URL of the serving role; nil starts the embedded cluster under `dataDirectory`.
     var databaseURL: String?
+    /// The role that owns the schema and applies migrations; nil lets `databaseURL`'s role do both.
+    var migrationDatabaseURL: String?
     var dataDirectory = "data"
     var poolSize = 16
     var logLevel = Logger.Level.info
@@ -33,6 +35,10 @@ struct AppConfiguration: Sendable {
             configuration.httpIdleTimeout = .seconds(seconds)
         }
         configuration.databaseURL = reader.value("DATABASE_URL")
+        configuration.migrationDatabaseURL = reader.value("MIGRATION_DATABASE_URL")
+        if configuration.migrationDatabaseURL != nil && configuration.databaseURL == nil {
+            throw ConfigurationError(message: "MIGRATION_DATABASE_URL needs DATABASE_URL (the serving role) beside it")
+        }
         configuration.dataDirectory = reader.value("DATA_DIR") ?? configuration.dataDirectory
         configuration.poolSize = try reader.integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize
         if let level = reader.value("LOG_LEVEL") {

@@ -32,7 +32,10 @@ struct PaymentStore: Sendable {
         """)
 
     static let moveHead = PGStatement(
-        "UPDATE consents SET last_event_seq = $3, last_event_hash = $4, updated_at = $5 WHERE merchant_id = $1 AND id = $2")
+        """
+        UPDATE consents SET last_event_seq = $3, last_event_hash = $4, updated_at = $5, retain_until = $6::date
+        WHERE merchant_id = $1 AND id = $2
+        """)
 
     struct Outcome: Sendable {
         let json: JSONValue
@@ -65,20 +68,31 @@ struct PaymentStore: Sendable {
                     "currency", "must be the consent's currency, \(consent.draft.terms.currency.code)")
             }
             let afterCancellation = consent.status == .cancelled
+            let today = now.localDate(in: merchant.timeZone)
+            let executedOn = input.executedAt.localDate(in: merchant.timeZone)
+            // A payment on a consent that has ended is evidence in its own right: the record is kept the full
+            // period from now, whatever the payment's status.
+            var movedRetention: LocalDate?
+            if let current = consent.retainUntil {
+                let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
+                let moved = Retention.retainUntil(
+                    extending: current, paymentExecutedOn: executedOn, recordedOn: today, months: months)
+                if moved != current { movedRetention = moved }
+            }
             _ = try connection.query(Self.insert, [
                 merchant.merchantId, input.paymentId, consentId, input.amount.minorUnits, input.amount.currency.code,
                 input.executedAt.rfc3339, input.approved ? "approved" : "declined", input.final, afterCancellation,
                 input.requestHash, now.rfc3339,
             ])
+            var recorded: [String: JSONValue] = [
+                "paymentId": .string(input.paymentId), "amount": .string(input.amount.decimalString),
+                "currency": .string(input.amount.currency.code), "executedAt": .string(input.executedAt.rfc3339),
+                "status": .string(input.approved ? "approved" : "declined"), "final": .bool(input.final),
+            ]
+            if let movedRetention { recorded["retainUntil"] = .string(movedRetention.iso) }
             var events = [
                 ConsentEventLog.chain(
-                    "payment.recorded",
-                    data: [
-                        "paymentId": .string(input.paymentId), "amount": .string(input.amount.decimalString),
-                        "currency": .string(input.amount.currency.code), "executedAt": .string(input.executedAt.rfc3339),
-                        "status": .string(input.approved ? "approved" : "declined"), "final": .bool(input.final),
-                    ],
-                    actor: principal.actor, at: now, onto: &consent)
+                    "payment.recorded", data: .object(recorded), actor: principal.actor, at: now, onto: &consent)
             ]
             if afterCancellation {
                 events.append(
@@ -92,8 +106,7 @@ struct PaymentStore: Sendable {
             }
             if input.final, input.approved, consent.status == .active {
                 let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
-                let paidOn = input.executedAt.localDate(in: merchant.timeZone)
-                let retainUntil = Retention.retainUntil(lastApprovedPayment: paidOn, endedOn: paidOn, months: months)
+                let retainUntil = Retention.retainUntil(lastApprovedPayment: executedOn, endedOn: today, months: months)
                 events.append(
                     ConsentEventLog.chain(
                         "consent.completed",
@@ -107,9 +120,11 @@ struct PaymentStore: Sendable {
                     now.rfc3339,
                 ])
             } else {
+                if let movedRetention { consent.retainUntil = movedRetention }
                 try ConsentEventLog.write(events, of: consent, on: connection)
                 _ = try connection.query(Self.moveHead, [
                     consent.merchantId, consent.id, consent.lastEventSeq, consent.lastEventHash, now.rfc3339,
+                    consent.retainUntil?.iso,
                 ])
             }
             return Outcome(

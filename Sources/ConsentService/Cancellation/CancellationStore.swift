@@ -26,12 +26,6 @@ struct CancellationStore: Sendable {
         WHERE merchant_id = $1 AND consent_id = $2 AND kind = 'notice' AND state = 'queued'
         """)
 
-    static let lastApprovedPayment = PGStatement(
-        """
-        SELECT \(microseconds("max(executed_at)")) FROM payments
-        WHERE merchant_id = $1 AND consent_id = $2 AND status = 'approved'
-        """)
-
     /// Cancels the consent (or finds it cancelled already) and answers with it.
     func cancel(consentId: UUID, input: CancellationInput, keyHash: [UInt8]) async throws -> JSONValue {
         let now = clock.now()
@@ -83,8 +77,7 @@ struct CancellationStore: Sendable {
         on connection: PGConnection
     ) throws {
         let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
-        let lastPaid = try connection.query(lastApprovedPayment, [consent.merchantId, consent.id])[0]
-            .decode(Int64?.self, 0).map { Instant(microsecondsSinceEpoch: $0).localDate(in: timeZone) }
+        let lastPaid = try ConsentExpiry.lastApprovedPayment(of: consent, timeZone: timeZone, on: connection)
         let retainUntil = Retention.retainUntil(
             lastApprovedPayment: lastPaid, endedOn: now.localDate(in: timeZone), months: months)
         let requestedAt = input.requestedAt ?? now

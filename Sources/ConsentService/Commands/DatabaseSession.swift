@@ -3,20 +3,24 @@ import PGClient
 
 /// A pool to the configured database, or to the embedded cluster started (or found running) for it.
 struct DatabaseSession: Sendable {
+    /// The serving role's pool.
     let pool: PGPool
     /// What the pool connects with, for sessions of their own (LISTEN).
     let conninfo: String
+    /// The schema owner's connection, for migrations; nil when the serving role migrates too.
+    let migrationConninfo: String?
     let embedded: EmbeddedPostgres?
 
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> DatabaseSession {
         if let url = configuration.databaseURL {
             return DatabaseSession(
-                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), conninfo: url, embedded: nil)
+                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), conninfo: url,
+                migrationConninfo: configuration.migrationDatabaseURL, embedded: nil)
         }
         let embedded = try EmbeddedPostgres.start(dataDirectory: configuration.dataDirectory, logger: logger)
         return DatabaseSession(
-            pool: PGPool(conninfo: embedded.conninfo, size: configuration.poolSize, logger: logger),
-            conninfo: embedded.conninfo, embedded: embedded)
+            pool: PGPool(conninfo: embedded.servingConninfo, size: configuration.poolSize, logger: logger),
+            conninfo: embedded.servingConninfo, migrationConninfo: embedded.conninfo, embedded: embedded)
     }
 
     func close() async {
@@ -39,13 +43,22 @@ struct DatabaseSession: Sendable {
 func withDatabase<T: Sendable>(
     migrated: Bool = true, _ body: (AppConfiguration, PGPool) async throws -> T
 ) async throws -> T {
+    try await withDatabaseSession(migrated: migrated) { configuration, session in
+        try await body(configuration, session.pool)
+    }
+}
+
+/// As `withDatabase`, for the commands that need the owner's connection too (`migrate`).
+func withDatabaseSession<T: Sendable>(
+    migrated: Bool = true, _ body: (AppConfiguration, DatabaseSession) async throws -> T
+) async throws -> T {
     let configuration = try AppConfiguration.fromEnvironment()
     var logger = Logger(label: "consent-service")
     logger.logLevel = .warning
     let session = try DatabaseSession.open(configuration, logger: logger)
     do {
         if migrated { try await session.requireMigrated(configuration) }
-        let result = try await body(configuration, session.pool)
+        let result = try await body(configuration, session)
         await session.close()
         return result
     } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import PGClient
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -8,8 +9,10 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: "Then seals any personal data still stored in the clear, as `serve` does on start.")
 
     func run() async throws {
-        let (applied, sealed) = try await withDatabase(migrated: false) { configuration, pool in
-            let prepared = try await ServiceStartup.prepare(configuration, pool: pool)
+        var logger = Logger(label: "consent-service")
+        logger.logLevel = .warning
+        let (applied, sealed) = try await withDatabaseSession(migrated: false) { [logger] configuration, session in
+            let prepared = try await ServiceStartup.prepare(configuration, session: session, logger: logger)
             return (prepared.applied, prepared.sealed.values.reduce(0, +))
         }
         print(applied.isEmpty ? "the schema is up to date" : "applied: \(applied.joined(separator: ", "))")

@@ -25,7 +25,7 @@ struct NotifierCommand: AsyncParsableCommand {
         let logger = ServiceLogging.bootstrap(level: configuration.logLevel)
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, session: session, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let notifier = try await NotifierService.make(

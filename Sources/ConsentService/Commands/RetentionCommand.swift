@@ -9,7 +9,11 @@ struct RetentionCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete every consent past its retainUntil without a legal hold, leaving a tombstone for each.")
+            abstract: "Delete every consent past its retainUntil without a legal hold, leaving a tombstone for each.",
+            discussion: """
+                A consent with a message still queued waits for it. Also deletes idempotency records older than \
+                24 hours.
+                """)
 
         @Flag(help: "List what would be deleted, and delete nothing.") var dryRun = false
 
@@ -19,7 +23,10 @@ struct RetentionCommand: AsyncParsableCommand {
                 let purge = RetentionPurge(
                     pool: pool, clock: .system, keyring: try configuration.personalDataKeys.keyring(),
                     interval: .seconds(86400), logger: Logger(label: "retention"))
-                return dryRun ? (try await purge.listDue(), "would delete") : (try await purge.purgeDue(), "deleted")
+                if dryRun { return (try await purge.listDue(), "would delete") }
+                let purged = try await purge.purgeDue()
+                _ = try await purge.expireIdempotencyRecords()
+                return (purged, "deleted")
             }
             for consent in purged {
                 print("\(verb) merchant \(consent.merchantId) consent \(consent.consentId.lowercasedString) reference \(consent.merchantReference)")

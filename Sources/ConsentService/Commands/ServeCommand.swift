@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let session = try DatabaseSession.open(configuration, logger: logger)
         do {
-            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, pool: session.pool, logger: logger)
+            let (migrator, keyring) = try await ServiceStartup.migrate(configuration, session: session, logger: logger)
             let calendars = try CalendarRegistry.load(
                 directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
             let registry = PrometheusCollectorRegistry()
@@ -70,22 +70,26 @@ enum ServiceStartup {
         let sealed: [String: Int]
     }
 
-    static func prepare(_ configuration: AppConfiguration, pool: PGPool) async throws -> Prepared {
+    static func prepare(_ configuration: AppConfiguration, session: DatabaseSession, logger: Logger) async throws
+        -> Prepared
+    {
         let keyring = try configuration.personalDataKeys.keyring()
         let migrator = PGMigrator(
             migrations: try PGMigration.load(
                 directory: ResourceLocator.directory(named: "migrations", override: configuration.migrationsDirectory)))
-        let applied = try await migrator.migrate(pool).map(\.name)
+        let applied = try await SchemaRoles.migrate(
+            migrator, servingPool: session.pool, migrationConninfo: session.migrationConninfo, logger: logger)
+        let pool = session.pool
         let sealing = PersonalDataSealing(pool: pool, keyring: keyring)
         let sealed = try await sealing.sealPlaintext().filter { $0.value > 0 }
         try await sealing.checkKeysOpenStoredData()
         return Prepared(migrator: migrator, keyring: keyring, applied: applied, sealed: sealed)
     }
 
-    static func migrate(_ configuration: AppConfiguration, pool: PGPool, logger: Logger) async throws
+    static func migrate(_ configuration: AppConfiguration, session: DatabaseSession, logger: Logger) async throws
         -> (PGMigrator, PersonalDataKeyring)
     {
-        let prepared = try await prepare(configuration, pool: pool)
+        let prepared = try await prepare(configuration, session: session, logger: logger)
         if !prepared.applied.isEmpty {
             logger.info("applied migrations", metadata: ["names": "\(prepared.applied)"])
         }

@@ -51,11 +51,16 @@ enum ConsentQueries {
         WHERE merchant_id = $1 AND id = $2 AND status = 'pending'
         """)
 
+    /// `$4` now, `$5` the oldest creation time still replayed: an expired record is taken over by the new
+    /// request as if the key had never been used.
     static let reserveIdempotencyKey = PGStatement(
         """
-        INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, response_status, response_body)
-        VALUES ($1, $2, $3, 0, ''::bytea)
-        ON CONFLICT DO NOTHING
+        INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, response_status, response_body, created_at)
+        VALUES ($1, $2, $3, 0, ''::bytea, $4)
+        ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, response_status = 0, response_body = ''::bytea, consent_id = NULL,
+            response_key = NULL, created_at = EXCLUDED.created_at
+        WHERE idempotency_keys.created_at < $5
         RETURNING 1
         """)
     static let idempotentResponse = PGStatement(

@@ -28,4 +28,7 @@ struct ActivationRequest: Sendable {
 struct StoredResponse: Sendable {
     let status: Int
     let body: [UInt8]
+    /// The consent that answered, when one did: the stored key belongs to it, so that its purge takes the key
+    /// (and its sealed copy of the consumer's data) too.
+    var consentId: UUID? = nil
 }

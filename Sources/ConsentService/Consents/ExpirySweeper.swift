@@ -1,4 +1,5 @@
 import ConsentRules
+import Foundation
 import Logging
 import PGClient
 import ServiceLifecycle
@@ -19,7 +20,8 @@ struct ExpirySweeper: Service {
         """
         SELECT \(ConsentRow.selectList),
                (SELECT retention_months FROM merchant_policies p
-                WHERE p.merchant_id = consents.merchant_id AND p.version = consents.policy_version)
+                WHERE p.merchant_id = consents.merchant_id AND p.version = consents.policy_version),
+               (SELECT timezone FROM merchants m WHERE m.merchant_id = consents.merchant_id)
         FROM consents
         WHERE status = 'pending' AND expires_at <= $1
         ORDER BY expires_at
@@ -49,7 +51,10 @@ struct ExpirySweeper: Service {
             for row in result {
                 var consent = try ConsentRow.decode(row, keyring: keyring)
                 let months = try row.decode(Int.self, ConsentRow.columnCount)
-                try ConsentExpiry.expire(&consent, retentionMonths: months, now: now, on: connection)
+                let zone = try row.decode(String.self, ConsentRow.columnCount + 1)
+                guard let timeZone = TimeZone(identifier: zone) else { throw StoredDataError(column: "timezone") }
+                try ConsentExpiry.expire(
+                    &consent, retentionMonths: months, timeZone: timeZone, now: now, on: connection)
             }
             return result.rowCount
         }

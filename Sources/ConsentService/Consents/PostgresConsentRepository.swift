@@ -71,7 +71,8 @@ struct PostgresConsentRepository: ConsentRepository {
                 request.body, principal: principal, calendars: calendars, requestHash: requestHash, now: now)
             return try connection.transaction { connection in
                 let reserved = try connection.query(
-                    ConsentQueries.reserveIdempotencyKey, [merchant.merchantId, key, requestHash])
+                    ConsentQueries.reserveIdempotencyKey,
+                    [merchant.merchantId, key, requestHash, now.rfc3339, IdempotencyRecords.expiredBefore(now).rfc3339])
                 if reserved.rowCount == 0 {
                     return try Self.replay(
                         key: key, requestHash: requestHash, merchant: merchant, keyring: keyring, on: connection)
@@ -81,7 +82,7 @@ struct PostgresConsentRepository: ConsentRepository {
                 let sealed = keyring.seal(
                     response.body, context: .idempotentResponse(merchantId: merchant.merchantId, key: key))
                 _ = try connection.query(ConsentQueries.completeIdempotencyKey, [
-                    merchant.merchantId, key, response.status, sealed.bytes, pending.consent.id, sealed.keyId,
+                    merchant.merchantId, key, response.status, sealed.bytes, response.consentId, sealed.keyId,
                 ])
                 return response
             }
@@ -130,7 +131,8 @@ struct PostgresConsentRepository: ConsentRepository {
             case .pending where now >= consent.expiresAt:
                 // The window closed before the sweep noticed: record the expiry, then refuse.
                 let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
-                try ConsentExpiry.expire(&consent, retentionMonths: months, now: now, on: connection)
+                try ConsentExpiry.expire(
+                    &consent, retentionMonths: months, timeZone: principal.merchant.timeZone, now: now, on: connection)
                 return .expired
             case .pending:
                 try Self.activate(&consent, request, actor: principal.actor, now: now, on: connection)
@@ -215,7 +217,9 @@ struct PostgresConsentRepository: ConsentRepository {
         guard try ConsentCaptureStatement.run([pending], keyring: keyring, on: connection)[0] else {
             return try existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
         }
-        return StoredResponse(status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
+        return StoredResponse(
+            status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized(),
+            consentId: pending.consent.id)
     }
 
     /// The answer to a capture that a unique conflict kept out: the stored consent with its reference if it
@@ -237,7 +241,8 @@ struct PostgresConsentRepository: ConsentRepository {
                 status: .conflict, code: .duplicateMerchantReference,
                 message: "This merchantReference is already used by a consent with different content.")
         }
-        return StoredResponse(status: 200, body: ConsentRepresentation.json(existing, now: now).serialized())
+        return StoredResponse(
+            status: 200, body: ConsentRepresentation.json(existing, now: now).serialized(), consentId: existing.id)
     }
 
     private static func activate(

@@ -4,14 +4,22 @@ import PGClient
 
 /// The private PostgreSQL cluster used when no DATABASE_URL is given: created under the data folder on first
 /// use, listening only on a Unix socket inside that folder. If a server is already running there (another
-/// command of this service started it), it is used and left running.
+/// command of this service started it), it is used and left running. The cluster's `postgres` superuser owns
+/// the schema and migrates it; the service itself connects as `consent_service`, a role this creates, which the
+/// migrations grant only what serving needs.
 final class EmbeddedPostgres: Sendable {
+    /// The owner's connection, for migrations.
     let conninfo: String
+    /// The serving role's connection.
+    let servingConninfo: String
     private let serverPID: pid_t?
     private let logger: Logger
 
+    static let servingRole = "consent_service"
+
     private init(conninfo: String, serverPID: pid_t?, logger: Logger) {
         self.conninfo = conninfo
+        self.servingConninfo = conninfo.replacingOccurrences(of: "user=postgres", with: "user=\(Self.servingRole)")
         self.serverPID = serverPID
         self.logger = logger
     }
@@ -35,7 +43,9 @@ final class EmbeddedPostgres: Sendable {
         }
         if let running = runningServer(cluster: cluster) {
             logger.info("using the embedded PostgreSQL server already running", metadata: ["pid": "\(running)"])
-            return EmbeddedPostgres(conninfo: conninfo, serverPID: nil, logger: logger)
+            let server = EmbeddedPostgres(conninfo: conninfo, serverPID: nil, logger: logger)
+            try server.createServingRole()
+            return server
         }
         let pid = try owner.spawn(binaries.postgres, [
             "-D", cluster, "-k", sockets, "-c", "listen_addresses=", "-c", "unix_socket_permissions=0700",
@@ -43,6 +53,7 @@ final class EmbeddedPostgres: Sendable {
         let server = EmbeddedPostgres(conninfo: conninfo, serverPID: pid, logger: logger)
         try server.waitUntilAccepting(logPath: root + "/postgres.log")
         logger.info("embedded PostgreSQL started", metadata: ["pid": "\(pid)"])
+        try server.createServingRole()
         return server
     }
 
@@ -54,6 +65,23 @@ final class EmbeddedPostgres: Sendable {
         while waitpid(serverPID, &status, 0) == -1 && errno == EINTR {}
         // Foundation may have reaped the child already; then wait until the PID is gone.
         for _ in 0..<600 where kill(serverPID, 0) == 0 { usleep(50_000) }
+    }
+
+    /// Two commands starting at once may both find the role missing; the loser's error is the winner's success.
+    private func createServingRole() throws {
+        let connection = try PGConnection.connect(conninfo, logger: logger)
+        try connection.execute(
+            """
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(Self.servingRole)') THEN
+                    CREATE ROLE \(Self.servingRole) LOGIN;
+                END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END
+            $$
+            """)
     }
 
     private func waitUntilAccepting(logPath: String) throws {
