@@ -15,6 +15,8 @@ import Synchronization
 public final class PGPool: Service, Sendable {
     private let conninfo: String
     private let acquireTimeout: Duration
+    /// The most connections the pool will have.
+    public let size: Int
     let logger: Logger
     /// One thread per connection, so a lease holding a connection never waits for a thread.
     private let threads: NIOThreadPool
@@ -28,6 +30,7 @@ public final class PGPool: Service, Sendable {
         precondition(size > 0, "a pool needs at least one connection")
         self.conninfo = conninfo
         self.acquireTimeout = acquireTimeout
+        self.size = size
         self.logger = logger
         self.threads = NIOThreadPool(numberOfThreads: size)
         self.state = Mutex(PGPoolState(slots: (0..<size).map(PGConnectionSlot.init(number:))))

@@ -316,7 +316,7 @@ import Testing
     }
 
     @Test func aProducerAheadOfItsConsumerWaitsAndStopsWhenTheConsumerGoes() async throws {
-        let handoff = ChunkHandoff(capacity: 2)
+        let handoff = ChunkHandoff(capacity: 2, stallTimeout: .seconds(60))
         let sent = Mutex(0)
         let stopped = Mutex(false)
         let producer = Thread {
@@ -339,8 +339,8 @@ import Testing
         try await settle { sent.withLock { $0 } >= 2 }
         #expect(sent.withLock { $0 } == 2, "two chunks ahead, then it waits")
         var iterator = handoff.chunks.makeAsyncIterator()
-        _ = await iterator.next()
-        handoff.consumed()
+        let first = await iterator.next()
+        handoff.consumed(try #require(first))
         try await settle { sent.withLock { $0 } >= 3 }
         #expect(sent.withLock { $0 } == 3, "one taken, one more made")
         handoff.stop()

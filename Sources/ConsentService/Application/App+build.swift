@@ -22,6 +22,8 @@ struct AppDependencies: Sendable {
     let keyring: PersonalDataKeyring
     /// Webhook endpoints may be registered at non-public addresses (WEBHOOK_ALLOW_PRIVATE_DESTINATIONS).
     var allowPrivateWebhookDestinations = false
+    /// An export whose client takes nothing for this long is ended (HTTP_IDLE_TIMEOUT_SECONDS).
+    var exportStallTimeout = Duration.seconds(65)
 }
 
 func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
@@ -57,7 +59,9 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
     ).addRoutes(to: v1)
     ExportController(
-        store: ConsentExportStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
+        store: ConsentExportStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring),
+        slots: ExportSlots(limits: .forPool(size: dependencies.pool.size)),
+        stallTimeout: dependencies.exportStallTimeout
     ).addRoutes(to: v1)
     WebhookController(
         endpoints: WebhookEndpointStore(
@@ -78,6 +82,8 @@ func buildApplication(
     let purge = RetentionPurge(
         pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
         interval: configuration.retentionRunInterval, logger: logger)
+    var dependencies = dependencies
+    dependencies.exportStallTimeout = configuration.httpIdleTimeout
     return Application(
         router: buildRouter(dependencies),
         // Without an idle timeout a client that sends its request head a byte at a time, or nothing at all,

@@ -30,11 +30,16 @@ struct ConsentExportStore: Sendable {
         }
     }
 
-    /// Checks the key may export, then records `export.started`; nothing is streamed unless that record is stored.
-    func begin(_ request: ConsentExportRequest, keyHash: [UInt8]) async throws -> Export {
+    /// Checks the key may export and takes a slot for it from `reserve` (which throws when none is free), then
+    /// records `export.started`; nothing is streamed unless that record is stored.
+    func begin(
+        _ request: ConsentExportRequest, keyHash: [UInt8],
+        reserve: @escaping @Sendable (_ merchantId: String) throws -> ExportSlots.Reservation
+    ) async throws -> (Export, ExportSlots.Reservation) {
         let now = clock.now()
         return try await pool.withConnection { connection in
             let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .export)
+            let reservation = try reserve(principal.merchant.merchantId)
             let export = Export(
                 id: UUID.v7(at: now), merchantId: principal.merchant.merchantId,
                 timeZone: principal.merchant.timeZone.identifier, actor: principal.actor, request: request,
@@ -47,7 +52,7 @@ struct ConsentExportStore: Sendable {
                     "format": .string(request.format.rawValue),
                 ],
                 on: connection)
-            return export
+            return (export, reservation)
         }
     }
 
@@ -112,10 +117,17 @@ struct ConsentExportStore: Sendable {
                         _ = try? formatting.result()
                         throw error
                     }
+                    // A part can be megabytes (long disclosure texts): it goes out in chunks of the usual size,
+                    // so that a client that stops reading stops the producer after a few chunks, not parts.
                     for part in try formatting.result() {
-                        chunk.append(contentsOf: part.bytes)
-                        rows += part.rows
-                        if chunk.count >= Self.chunkBytes { try flush() }
+                        var start = 0
+                        while start < part.bytes.count {
+                            let end = min(part.bytes.count, start + Self.chunkBytes - min(chunk.count, Self.chunkBytes - 1))
+                            chunk.append(contentsOf: part.bytes[start..<end])
+                            start = end
+                            if start == part.bytes.count { rows += part.rows }
+                            if chunk.count >= Self.chunkBytes { try flush() }
+                        }
                     }
                     guard let next else { break }
                     batch = next

@@ -7,9 +7,14 @@ import PGClient
 /// own history in which every export is recorded. Auditor and admin keys.
 struct ExportController {
     let store: ConsentExportStore
+    let slots: ExportSlots
+    /// An export whose client takes no chunk for this long is ended (HTTP_IDLE_TIMEOUT_SECONDS).
+    let stallTimeout: Duration
 
     /// Chunks of formatted consents allowed to wait for a slow client.
     static let chunksAhead = 4
+    /// What a refused export is told to wait: exports take seconds to minutes.
+    static let retryAfterSeconds = 30
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("exports/consents", use: exportConsents)
@@ -21,9 +26,16 @@ struct ExportController {
         let parameters = request.uri.queryParameters
         let exportRequest = try ConsentExportRequest.parse(
             from: parameters.get("from"), to: parameters.get("to"), format: parameters.get("format"))
-        let export = try await store.begin(exportRequest, keyHash: keyHash)
+        let slots = self.slots
+        let (export, reservation) = try await store.begin(exportRequest, keyHash: keyHash) { merchantId in
+            guard let reservation = slots.reserve(merchantId: merchantId) else {
+                throw APIError.tooManyExports(retryAfterSeconds: Self.retryAfterSeconds)
+            }
+            return reservation
+        }
         let store = self.store
         let logger = context.logger
+        let stallTimeout = self.stallTimeout
         return Response(
             status: .ok,
             headers: [
@@ -32,20 +44,36 @@ struct ExportController {
                 .cacheControl: "no-store",
             ],
             body: ResponseBody { writer in
-                try await Self.stream(export, store: store, to: &writer, logger: logger)
+                try await Self.stream(
+                    export, reservation: reservation, store: store, stallTimeout: stallTimeout, to: &writer,
+                    logger: logger)
             })
     }
 
     /// Writes the export as the producer makes it. If either side fails the response is cut off without its
-    /// final chunk, so the client sees an incomplete transfer rather than a short file that looks whole.
+    /// final chunk, so the client sees an incomplete transfer rather than a short file that looks whole. The
+    /// export's slot, connection and snapshot are given back as soon as the producer ends; a client that stalled
+    /// is recorded at once, since its connection may stay blocked until it goes away.
     static func stream(
-        _ export: ConsentExportStore.Export, store: ConsentExportStore, to writer: inout any ResponseBodyWriter,
-        logger: Logger
+        _ export: ConsentExportStore.Export, reservation: ExportSlots.Reservation, store: ConsentExportStore,
+        stallTimeout: Duration, to writer: inout any ResponseBodyWriter, logger: Logger
     ) async throws {
-        let handoff = ChunkHandoff(capacity: chunksAhead)
+        let handoff = ChunkHandoff(capacity: chunksAhead, stallTimeout: stallTimeout)
         async let produced: (rows: Int, bytes: Int) = {
-            defer { handoff.finish() }
-            return try await store.produce(export, into: handoff)
+            defer {
+                handoff.finish()
+                reservation.release()
+            }
+            do {
+                return try await store.produce(export, into: handoff)
+            } catch let stalled as ChunkHandoff.ClientStalled {
+                let taken = handoff.taken
+                logger.warning(
+                    "consent export ended: its client stopped reading",
+                    metadata: ["export.id": "\(export.id.lowercasedString)", "merchant": "\(export.merchantId)"])
+                try? await store.end(export, rows: taken.rows, bytes: taken.bytes, failure: "\(stalled)")
+                throw stalled
+            }
         }()
         var failure: (any Error)?
         // What the client was given, which is what the record of a failed export must say.
@@ -54,7 +82,7 @@ struct ExportController {
             for await chunk in handoff.chunks {
                 try await writer.write(chunk.bytes)
                 written = (chunk.recordsThrough, written.bytes + chunk.bytes.readableBytes)
-                handoff.consumed()
+                handoff.consumed(chunk)
             }
         } catch {
             failure = error
@@ -71,6 +99,9 @@ struct ExportController {
             "export.id": "\(export.id.lowercasedString)", "merchant": "\(export.merchantId)",
             "export.rows": "\(outcome.rows)",
         ]
+        if let stalled = failure as? ChunkHandoff.ClientStalled {
+            throw stalled  // recorded when the producer ended
+        }
         if let failure {
             logger.warning(
                 "consent export stopped before its end", metadata: metadata.merging(["error": "\(failure)"]) { $1 })

@@ -22,6 +22,7 @@ struct APIError: HTTPResponseError {
         static let invalidState = Code(rawValue: "invalid_state")
         static let paymentIdReused = Code(rawValue: "payment_id_reused")
         static let tooManyEndpoints = Code(rawValue: "too_many_endpoints")
+        static let tooManyExports = Code(rawValue: "too_many_exports")
         static let serviceUnavailable = Code(rawValue: "service_unavailable")
         static let internalError = Code(rawValue: "internal_error")
     }
@@ -30,6 +31,8 @@ struct APIError: HTTPResponseError {
     let code: Code
     let message: String
     var fields: [FieldError] = []
+    /// Sent as `Retry-After` when set.
+    var retryAfterSeconds: Int? = nil
 
     var body: JSONValue {
         var error: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
@@ -40,7 +43,9 @@ struct APIError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        .json(body, status: status)
+        var response = Response.json(body, status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 }
 
@@ -67,6 +72,13 @@ extension APIError {
     static let cardNumber = APIError(
         status: .unprocessableContent, code: .cardNumberNotAllowed,
         message: "The request contains a full card number; send only the brand, last four digits and expiry.")
+
+    static func tooManyExports(retryAfterSeconds: Int) -> APIError {
+        APIError(
+            status: .tooManyRequests, code: .tooManyExports,
+            message: "Too many exports are running for this merchant or this instance; retry once one has finished.",
+            retryAfterSeconds: retryAfterSeconds)
+    }
 
     static func invalidState(_ message: String) -> APIError {
         APIError(status: .conflict, code: .invalidState, message: message)

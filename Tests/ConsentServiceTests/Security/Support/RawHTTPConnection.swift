@@ -36,9 +36,18 @@ final class RawHTTPConnection: @unchecked Sendable {
     private let lock = NSLock()
     private var isOpen = true
 
-    init(port: Int) throws {
+    /// `receiveBuffer` fixes the socket's receive buffer (set before connecting, so the window is sized for it):
+    /// a client that stops reading then stops the server's writes after that much instead of after the
+    /// kernel's autotuned megabytes.
+    init(port: Int, receiveBuffer: Int? = nil) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: \(errno)") }
+        if var size = receiveBuffer.map(Int32.init) {
+            guard setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                close(descriptor)
+                throw Failure(description: "setsockopt(SO_RCVBUF) failed: \(errno)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
