@@ -33,6 +33,8 @@ public final class SMTPTestServer: @unchecked Sendable {
         public var auth: String?
         public var replies: [String] = []
         public var dataDelay: Double?
+        /// Every RCPT refused with a 550 that quotes the address, as Postfix does.
+        public var rejectsRecipients = false
         /// The server answers no DATA until ``SMTPTestServer/releaseHeldData()``: a message stays under way
         /// for exactly as long as the test needs, whatever the machine's load.
         public var holdsData = false
@@ -107,6 +109,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         if let auth = options.auth { arguments += ["--auth", auth] }
         for reply in options.replies { arguments += ["--reply", reply] }
         if let delay = options.dataDelay { arguments += ["--data-delay", String(delay)] }
+        if options.rejectsRecipients { arguments.append("--reject-recipients") }
         // Beside the mail folder, not in it, so that a folder passed in is left as it was.
         let holdFile = options.holdsData ? try TemporaryDirectory.makeFile(prefix: "smtp-hold") : nil
         if let holdFile {

@@ -39,9 +39,11 @@ struct SMTPReplyParser {
         guard line.count >= 3, line[0 ..< 3].allSatisfy({ (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains($0) }),
             let code = Int(String(decoding: line[0 ..< 3], as: UTF8.self))
         else { return }
-        let text = String(decoding: line, as: UTF8.self).unicodeScalars.map { scalar -> String in
-            scalar.value < 0x20 || scalar.value == 0x7F ? " " : String(scalar)
-        }.joined()
+        // Replies are stored and logged: no address of a consumer survives into them.
+        let text = AddressRedaction.redacting(
+            String(decoding: line, as: UTF8.self).unicodeScalars.map { scalar -> String in
+                scalar.value < 0x20 || scalar.value == 0x7F ? " " : String(scalar)
+            }.joined())
         if line.count > 3, line[3] == UInt8(ascii: "-") {
             if pending.count < Self.maximumLines - 1 { pending.append(text) }
             return
@@ -86,7 +88,8 @@ enum SMTPClassifier {
             // The greeting (the first reply on a new connection) or HELO was refused: the server turned the
             // session down before it saw this message.
             return .transientFailure(
-                reply: failingReply, reason: "the server refused the SMTP session (\(code)): \(attempt.curlText)")
+                reply: failingReply,
+                reason: "the server refused the SMTP session (\(code)): \(AddressRedaction.redacting(attempt.curlText))")
         }
         switch code {
         case 500 ..< 600:
@@ -95,7 +98,7 @@ enum SMTPClassifier {
         case 400 ..< 500:
             return .transientFailure(reply: failingReply, reason: "the server deferred the message (\(code))")
         default:
-            return .transientFailure(reply: nil, reason: attempt.curlText)
+            return .transientFailure(reply: nil, reason: AddressRedaction.redacting(attempt.curlText))
         }
     }
 }
