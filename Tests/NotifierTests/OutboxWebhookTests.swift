@@ -21,7 +21,9 @@ struct OutboxWebhookTests {
 
     /// Webhook tests send no email.
     struct NoMail: MessageTransport {
-        func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
+        func deliver(
+            _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+        ) async -> SMTPOutcome? {
             .permanentFailure(reply: "", reason: "no mail in webhook tests")
         }
     }

@@ -84,7 +84,10 @@ public final class SMTPTestServer: @unchecked Sendable {
         let server = try await start(options, maildir: maildir)
         defer {
             if maildir == nil { try? FileManager.default.removeItem(at: server.maildir) }
-            if let holdFile = server.holdFile { try? FileManager.default.removeItem(at: holdFile) }
+            if let holdFile = server.holdFile {
+                try? FileManager.default.removeItem(at: holdFile)
+                try? FileManager.default.removeItem(atPath: holdFile.path + ".holding")
+            }
         }
         do {
             let result = try await body(server)
@@ -144,6 +147,12 @@ public final class SMTPTestServer: @unchecked Sendable {
         output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
         errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
         return SMTPTestServer(process: process, port: port, maildir: maildir, holdFile: holdFile)
+    }
+
+    /// True once a server started with ``Options/holdsData`` holds a message's DATA: the message was handed over.
+    public var isHoldingData: Bool {
+        guard let holdFile else { return false }
+        return FileManager.default.fileExists(atPath: holdFile.path + ".holding")
     }
 
     /// Lets a server started with ``Options/holdsData`` answer the DATA it holds, and every later one.

@@ -19,11 +19,14 @@ struct CancellationStore: Sendable {
         WHERE merchant_id = $1 AND id = $2
         """)
 
+    /// Notices a worker holds are left to it: it asks again right before handing one over and gives it back
+    /// unsent, or, if it went out first, records it as sent, which it was. `$3` now.
     static let withdrawNotices = PGStatement(
         """
         UPDATE outbox SET state = 'withdrawn', last_error = 'the consent was cancelled', lease_owner = NULL,
                           lease_until = NULL
         WHERE merchant_id = $1 AND consent_id = $2 AND kind = 'notice' AND state = 'queued'
+          AND (lease_until IS NULL OR lease_until < $3)
         """)
 
     /// Cancels the consent (or finds it cancelled already) and answers with it.
@@ -81,7 +84,7 @@ struct CancellationStore: Sendable {
         let retainUntil = Retention.retainUntil(
             lastApprovedPayment: lastPaid, endedOn: now.localDate(in: timeZone), months: months)
         let requestedAt = input.requestedAt ?? now
-        let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id]).affectedRows
+        let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id, now.rfc3339]).affectedRows
         try Outbox.enqueue(.cancellation, for: consent, dueAt: now, on: connection)
         let event = ConsentEventLog.chain(
             "consent.cancelled",

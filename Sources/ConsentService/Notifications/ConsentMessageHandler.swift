@@ -59,6 +59,29 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         return .send(email.outgoing, evidence: email.evidence)
     }
 
+    static let consentState = PGStatement(
+        "SELECT status, \(microseconds("expires_at")) FROM consents WHERE merchant_id = $1 AND id = $2")
+
+    /// A notice goes out only while its consent can still be debited; asked again right before it is handed
+    /// over, since a cancellation may have come while it waited. When the answer cannot be had, it waits too.
+    func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool {
+        guard Self.messageKind(message.kind) == .notice else { return true }
+        guard let consentId = message.consentId else { return false }
+        do {
+            return try await pool.withConnection { connection in
+                let result = try connection.query(Self.consentState, [message.merchantId, consentId])
+                guard result.rowCount == 1,
+                    let status = ConsentStatus(rawValue: try result[0].decode(String.self, 0))
+                else { return false }
+                let expiresAt = Instant(microsecondsSinceEpoch: try result[0].decode(Int64.self, 1))
+                let effective = ConsentRecord.effectiveStatus(status, expiresAt: expiresAt, at: now)
+                return effective == .active || effective == .pending
+            }
+        } catch {
+            return false
+        }
+    }
+
     /// The sent messages' events on their consents' histories, for a whole batch at once: the messages are in
     /// the order they were recorded, and events on one consent are chained in that order. A message whose consent
     /// no longer exists (or a webhook) gets no event.

@@ -82,8 +82,12 @@ public protocol OutboxMessageHandler: Sendable {
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult)
     /// How long messages of this kind keep being retried after they were queued; nil for the worker's setting.
     func giveUpAfterSeconds(forKind kind: String) -> Int64?
+    /// Asked again right before a composed email is handed over, which may be minutes after it was composed
+    /// (it waited for a connection): false gives the message back unsent, and its next attempt decides anew.
+    func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool
 }
 
 extension OutboxMessageHandler {
     public func giveUpAfterSeconds(forKind kind: String) -> Int64? { nil }
+    public func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool { true }
 }

@@ -113,7 +113,10 @@ public struct OutboxWorker: Service {
             let startBy =
                 ContinuousClock.now
                 + .microseconds(startDeadline.microsecondsSinceEpoch - clock().microsecondsSinceEpoch)
-            switch await transport.deliver(outgoing, startBy: startBy) {
+            let clearance: DeliveryClearance = { [handler, clock] in
+                await handler.stillWanted(message, at: clock())
+            }
+            switch await transport.deliver(outgoing, startBy: startBy, clearance: clearance) {
             case nil:
                 return await record(message, .released) { try await queue.release(message) }
             case .accepted(let reply):

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Logging
+import Synchronization
 
 /// Sends email over SMTP with libcurl: STARTTLS required (or smtps), optional AUTH, connect and total
 /// timeouts, connections kept open and reused across messages, up to `connections` of them in parallel.
@@ -46,10 +47,12 @@ public final class SMTPTransport: Sendable {
     }
 
     /// ``send(_:envelope:)`` for a message that must not start after `startBy`: nil, with nothing sent, when no
-    /// connection was free for it by then.
-    public func send(_ message: [UInt8], envelope: SMTPEnvelope, startBy: ContinuousClock.Instant?) async
-        -> SMTPOutcome?
-    {
+    /// connection was free for it by then, or when `clearance`, asked on the connection's thread once one is
+    /// free, answers false.
+    public func send(
+        _ message: [UInt8], envelope: SMTPEnvelope, startBy: ContinuousClock.Instant?,
+        clearance: DeliveryClearance? = nil
+    ) async -> SMTPOutcome? {
         guard envelope.isWellFormed else {
             logger.notice("SMTP envelope refused locally: an address is empty or cannot go into an SMTP command")
             return .permanentFailure(
@@ -63,7 +66,8 @@ public final class SMTPTransport: Sendable {
                     return
                 }
                 let job = SMTPJob(
-                    id: id, message: message, envelope: envelope, startBy: startBy, continuation: continuation)
+                    id: id, message: message, envelope: envelope, startBy: startBy, clearance: clearance,
+                    continuation: continuation)
                 switch queue.enqueue(job) {
                 case .closed:
                     continuation.resume(returning: Self.shutDownOutcome)
@@ -131,6 +135,11 @@ private struct SMTPWorker {
                 job.continuation.resume(returning: nil)
                 continue
             }
+            if let clearance = job.clearance, !Self.waitFor(clearance) {
+                queue.finished()
+                job.continuation.resume(returning: nil)
+                continue
+            }
             let handle: SMTPCurlHandle
             if let openHandle {
                 handle = openHandle
@@ -156,6 +165,18 @@ private struct SMTPWorker {
         }
         openHandle = nil  // curl_easy_cleanup: QUIT and close, on this thread, before the thread counts as ended
         queue.workerExited()
+    }
+
+    /// The clearance's answer, on this connection's own thread (which has nothing else to do meanwhile).
+    private static func waitFor(_ clearance: @escaping DeliveryClearance) -> Bool {
+        let answer = Atomic<Bool>(false)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            answer.store(await clearance(), ordering: .releasing)
+            done.signal()
+        }
+        done.wait()
+        return answer.load(ordering: .acquiring)
     }
 
     private func log(_ outcome: SMTPOutcome, attempt: SMTPAttemptResult, envelope: SMTPEnvelope, elapsed: Duration) {
@@ -199,6 +220,8 @@ struct SMTPJob: Sendable {
     let envelope: SMTPEnvelope
     /// A job still waiting for a connection at this time is answered nil, unsent.
     let startBy: ContinuousClock.Instant?
+    /// Asked once a connection is free; false answers nil, unsent.
+    let clearance: DeliveryClearance?
     let continuation: CheckedContinuation<SMTPOutcome?, Never>
 }
 

@@ -12,15 +12,22 @@ public struct OutgoingMessage: Sendable {
     }
 }
 
+/// Asked right before a message is handed over, after any wait for a connection: false keeps it back unsent
+/// (what it was for may have ended meanwhile).
+public typealias DeliveryClearance = @Sendable () async -> Bool
+
 /// Where messages go: an SMTP server, or (the embedded default) a folder of `.eml` files.
 public protocol MessageTransport: Sendable {
-    /// Nil when the message could not be started by `startBy` (it waited that long for a free connection):
-    /// nothing of it was sent.
-    func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome?
+    /// Nil when the message could not be started by `startBy` (it waited that long for a free connection) or
+    /// `clearance` kept it back: nothing of it was sent.
+    func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance)
+        async -> SMTPOutcome?
 }
 
 extension SMTPTransport: MessageTransport {
-    public func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
-        await send(message.bytes, envelope: message.envelope, startBy: startBy)
+    public func deliver(
+        _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+    ) async -> SMTPOutcome? {
+        await send(message.bytes, envelope: message.envelope, startBy: startBy, clearance: clearance)
     }
 }

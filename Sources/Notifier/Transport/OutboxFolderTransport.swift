@@ -12,7 +12,10 @@ public struct OutboxFolderTransport: MessageTransport {
     }
 
     /// A file is written at once, so `startBy` never holds a message back.
-    public func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant) async -> SMTPOutcome? {
+    public func deliver(
+        _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+    ) async -> SMTPOutcome? {
+        guard await clearance() else { return nil }
         let name = Self.fileName(for: message.messageId)
         let directory = self.directory
         // File writes block; they stay off the cooperative threads.
