@@ -31,6 +31,8 @@ public final class PGConnection {
 
     /// Opens a session. `conninfo` is anything libpq accepts: a `postgresql://` URL or `key=value` pairs,
     /// including TLS settings such as `sslmode=verify-full`. It is never logged, since it may hold a password.
+    /// Without an `sslmode` (there or in `PGSSLMODE`), a server that is not on this machine gets `verify-full`
+    /// (``PGTLSPolicy``).
     public static func connect(
         _ conninfo: String, logger: Logger, file: String = #fileID, line: Int = #line
     ) throws -> PGConnection {
@@ -46,7 +48,7 @@ public final class PGConnection {
     /// Defaults first, then the caller's conninfo: libpq lets later parameters override earlier ones,
     /// so anything the caller sets wins.
     private static func openHandle(_ conninfo: String) -> OpaquePointer? {
-        let parameters: [(String, String)] = [
+        var parameters: [(String, String)] = [
             // Without a timeout a blackholed server would hold a pool thread for minutes.
             ("connect_timeout", "5"),
             // Notice a vanished server within about a minute rather than the OS default of hours.
@@ -54,8 +56,11 @@ public final class PGConnection {
             ("keepalives_interval", "10"),
             ("keepalives_count", "3"),
             ("fallback_application_name", "consent-service"),
-            ("dbname", conninfo),
         ]
+        if let mode = PGTLSPolicy.forConninfo(conninfo).addedMode {
+            parameters.append(("sslmode", mode))
+        }
+        parameters.append(("dbname", conninfo))
         return PGCStrings.with(parameters.map(\.0) + [nil]) { keywords in
             PGCStrings.with(parameters.map(\.1) + [nil]) { values in
                 PQconnectdbParams(keywords, values, 1)

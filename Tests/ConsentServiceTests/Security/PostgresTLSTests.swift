@@ -4,6 +4,8 @@ import PGClient
 import TestSupport
 import Testing
 
+@testable import ConsentService
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -32,6 +34,65 @@ import Testing
         }
         await pool.close()
         return failure
+    }
+
+    /// Without an sslmode, a server reached under any name but a loopback one or a socket must prove itself
+    /// over TLS: one that offers none is refused, where libpq's own default (`prefer`) would have carried on in
+    /// plaintext. libpq connects to `hostaddr` and checks the certificate against `host`, so this server on
+    /// loopback is reached under a name that is not.
+    @Test func withoutAnSSLModeARemoteHostNameMustUseVerifiedTLS() async throws {
+        try await TemporaryPostgres.withoutTLS { server in
+            let logs = LogCapture()
+            let port = server.port
+            let remote = [
+                "host=db.consents.invalid hostaddr=127.0.0.1 port=\(port) user=postgres dbname=postgres",
+                "postgresql://postgres@db.consents.invalid:\(port)/postgres?hostaddr=127.0.0.1",
+                // Loopback first, then the remote name: every host must be local for the default to stay.
+                "postgresql://postgres@127.0.0.1:\(port),db.consents.invalid:\(port)/postgres?hostaddr=127.0.0.1,127.0.0.1",
+            ]
+            for conninfo in remote {
+                guard let error = await Self.failure(of: conninfo, logs: logs) else {
+                    Issue.record("\(conninfo) opened a plaintext session")
+                    continue
+                }
+                #expect(error.code == .connectionFailed, "\(conninfo): \(error)")
+                #expect(error.debugDescription.contains("SSL was required"), "\(conninfo): \(error.debugDescription)")
+            }
+            let local = [
+                "postgresql://postgres@127.0.0.1:\(port)/postgres",
+                "postgresql://postgres@localhost:\(port)/postgres",
+                "postgresql://postgres@[::1]:\(port)/postgres?hostaddr=127.0.0.1",
+                "host=\(server.directory) port=\(port) user=postgres dbname=postgres",
+                // The operator's explicit choice stands, even towards a remote name.
+                remote[0] + " sslmode=disable",
+                remote[1] + "&sslmode=prefer",
+            ]
+            for conninfo in local {
+                let error = await Self.failure(of: conninfo, logs: logs)
+                #expect(error == nil, "\(conninfo): \(String(reflecting: error))")
+            }
+        }
+    }
+
+    /// A weak mode the operator chose for a server elsewhere is used as given, and said once at start.
+    @Test func aWeakModeToARemoteServerIsWarnedOfWhenTheDatabaseIsOpened() async throws {
+        let base = "postgresql://consents:\(Self.password)@"
+        for (url, warned) in [
+            (base + "db.consents.invalid/consents?sslmode=require", true),
+            ("host=db.consents.invalid dbname=consents password=\(Self.password) sslmode=disable", true),
+            (base + "db.consents.invalid/consents?sslmode=verify-full", false),
+            (base + "db.consents.invalid/consents", false),
+            (base + "127.0.0.1/consents?sslmode=disable", false),
+        ] {
+            let logs = LogCapture()
+            var configuration = AppConfiguration()
+            configuration.databaseURL = url
+            let session = try DatabaseSession.open(configuration, logger: logs.logger())
+            await session.close()
+            let warnings = logs.records.filter { $0.level == .warning }.map(\.text)
+            #expect(warnings.count == (warned ? 1 : 0), "\(warnings)")
+            #expect(warnings.allSatisfy { $0.contains("pg.sslmode=") && !$0.contains(Self.password) }, "\(warnings)")
+        }
     }
 
     @Test func verifyFullConnectsOnlyToTheCertifiedHostUnderTheRightCA() async throws {

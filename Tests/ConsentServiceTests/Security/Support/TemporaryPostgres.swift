@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 
-/// A PostgreSQL server of the test's own (`scripts/pg-temp`, optionally with TLS), stopped by its PID
+/// A PostgreSQL server of the test's own (`scripts/pg-temp`, with or without TLS), stopped by its PID
 /// (`scripts/pg-temp stop` reads it from the cluster's `postmaster.pid`) however the test ends.
 struct TemporaryPostgres: Sendable {
     static let script = TestEnvironment.packageRoot + "/scripts/pg-temp"
@@ -14,10 +14,19 @@ struct TemporaryPostgres: Sendable {
     let directory: String
 
     static func with<T>(tlsCertificate: String, key: String, _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+        try await with(startOptions: ["--ssl", tlsCertificate, key], body)
+    }
+
+    /// A server that offers no TLS at all.
+    static func withoutTLS<T>(_ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+        try await with(startOptions: [], body)
+    }
+
+    private static func with<T>(startOptions: [String], _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
         let parent = try TemporaryDirectory.make(prefix: "pg-tls")
         defer { try? FileManager.default.removeItem(at: parent) }
         let directory = parent.appendingPathComponent("cluster").path
-        let started = try await ExternalCommand.run(Self.script, ["start", directory, "--ssl", tlsCertificate, key])
+        let started = try await ExternalCommand.run(Self.script, ["start", directory] + startOptions)
         let server: TemporaryPostgres
         do {
             guard started.status == 0,
