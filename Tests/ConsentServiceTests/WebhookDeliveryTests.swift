@@ -286,4 +286,48 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    /// A proxy resolves the host itself, past the destination check and the pinned addresses, so the proxies
+    /// libcurl would take from the environment are never used. Run as a `notifier` process, since the
+    /// environment is the whole process's and would reach every test running beside this one.
+    @Test func deliveriesIgnoreProxiesNamedInTheEnvironment() async throws {
+        try await TestEnvironment.withIsolatedDatabase { database, url in
+            let merchant = try await TestMerchant.make(in: database).allowingPrivateWebhooks()
+            let proxy = try ConnectionRecorder()
+            let folder = try TemporaryDirectory.make(prefix: "proxy-test")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await WebhookReceiver.with { (receiver: WebhookReceiver) async throws in
+                try await merchant.test { client in
+                    _ = try await Self.register(
+                        client, merchant, url: "http://127.0.0.1:\(receiver.port)/billing", events: ["consent.cancelled"])
+                    let id = try await ValidityTests.capture(merchant, ConsentBody.valid(), client: client)
+                    merchant.clock.advance(seconds: 60)
+                    #expect(try await CancellationTests.cancel(client, merchant, id, ["requestedBy": "consumer"]).status == .ok)
+                }
+                // The process keeps real time, the merchant's clock the test's: everything is queued just now.
+                try await database.pool.withConnection { connection in
+                    _ = try connection.query(
+                        "UPDATE outbox SET due_at = now() - interval '1 minute', created_at = now() WHERE merchant_id = $1",
+                        [merchant.id])
+                }
+                var environment = [
+                    "DATABASE_URL": url, "WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true", "OUTBOX_DIR": folder.path,
+                    "NOTIFIER_POLL_SECONDS": "1", "LOG_LEVEL": "info", "no_proxy": "", "NO_PROXY": "",
+                ]
+                for name in ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] {
+                    environment[name] = "http://127.0.0.1:\(proxy.port)"
+                }
+                let notifier = try ServiceProcess(
+                    ["notifier"], environment: environment, log: folder.appendingPathComponent("notifier.log"))
+                var received = 0
+                for _ in 0..<200 where received == 0 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    received = try receiver.received().count
+                }
+                await notifier.stop()
+                #expect(received == 1, "the notifier's log: \(notifier.output)")
+                #expect(proxy.connections() == 0, "the delivery went through the proxy")
+            }
+        }
+    }
 }

@@ -35,6 +35,28 @@ import Testing
         #expect(DestinationPolicy.isPublic(Self.v6(address)))
     }
 
+    /// Ranges that carry or reach an IPv4 address, or a network of their own, through a translator or tunnel:
+    /// IPv4-compatible (::/96), 6to4 (2002::/16), Teredo (2001::/32), NAT64 (64:ff9b::/96), site-local (fec0::/10).
+    @Test(arguments: [
+        "::0.0.0.2", "::a00:1", "::127.0.0.1", "::8.8.8.8", "::ffff:ffff",
+        "2002::", "2002:0a00:0001::1", "2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "2001::", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:ffff:ffff:ffff:ffff:ffff:ffff",
+        "64:ff9b::", "64:ff9b::8.8.8.8", "64:ff9b::ffff:ffff",
+        "fec0::", "fec0::1", "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    ])
+    func tunnelTranslationAndSiteLocalIPv6IsRefused(_ address: String) {
+        #expect(!DestinationPolicy.isPublic(Self.v6(address)))
+    }
+
+    /// Public addresses beside those ranges: past Teredo's /32 and 6to4's /16, and IPv4-mapped (::ffff:0:0/96,
+    /// judged as its IPv4 address) next to IPv4-compatible.
+    @Test(arguments: [
+        "2001:200::1", "2001:4860:4860::8888", "2003::1", "2003:e5::1", "::ffff:8.8.8.8",
+    ])
+    func publicNeighboursOfThoseRangesAreAllowed(_ address: String) {
+        #expect(DestinationPolicy.isPublic(Self.v6(address)))
+    }
+
     @Test func anythingButFourOrSixteenBytesIsRefused() {
         #expect(!DestinationPolicy.isPublic([]))
         #expect(!DestinationPolicy.isPublic([8, 8, 8]))

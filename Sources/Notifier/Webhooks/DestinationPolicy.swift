@@ -33,12 +33,18 @@ public enum DestinationPolicy {
         if a[0..<10].allSatisfy({ $0 == 0 }) && a[10] == 0xFF && a[11] == 0xFF {
             return isPublicIPv4(Array(a[12..<16]))
         }
-        if a[0..<15].allSatisfy({ $0 == 0 }) { return false }  // :: and ::1
+        // :: and ::1, and IPv4-compatible ::a.b.c.d (deprecated): a stack may still send it as IPv4.
+        if a[0..<12].allSatisfy({ $0 == 0 }) { return false }
         if a[0] & 0xFE == 0xFC { return false }  // unique local fc00::/7
         if a[0] == 0xFE && a[1] & 0xC0 == 0x80 { return false }  // link-local fe80::/10
+        if a[0] == 0xFE && a[1] & 0xC0 == 0xC0 { return false }  // site-local fec0::/10 (deprecated, still private)
         if a[0] == 0xFF { return false }  // multicast
         if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8 { return false }  // documentation
-        if a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B { return false }  // NAT64 could reach anything
+        // The rest reach an IPv4 address (anything, private included) through a relay or translator: NAT64
+        // 64:ff9b::/96 and its local-use neighbours in the same /32, 6to4 2002::/16, Teredo 2001::/32.
+        if a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B { return false }
+        if a[0] == 0x20 && a[1] == 0x02 { return false }
+        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00 { return false }
         return true
     }
 }

@@ -31,7 +31,7 @@ final class WebhookCurlRequest {
         errorBuffer.deallocate()
     }
 
-    /// Sends the POST, connecting only to the pinned addresses (`host:port:address[,address…]`).
+    /// Sends the POST, connecting only to the pinned addresses (`host:port:address[,address…]`), never through a proxy.
     func perform(pinning resolve: String) -> WebhookOutcome {
         let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         headerList = curl_slist_append(headerList, "Content-Type: application/json")
@@ -59,6 +59,10 @@ final class WebhookCurlRequest {
         set(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000)))
         set(ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
         set(ccurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList))
+        // A proxy would resolve the host itself, past the checked and pinned addresses, so none is used, whatever
+        // http_proxy, HTTPS_PROXY or ALL_PROXY say: an empty proxy turns them off, and NOPROXY covers every host.
+        set(ccurl_setopt_string(handle, CURLOPT_PROXY, ""))
+        set(ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*"))
         set(ccurl_setopt_long(handle, CURLOPT_POST, 1))
         set(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
         set(ccurl_setopt_write_callback(handle, discardBody))
