@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @testable import ConsentService
@@ -73,6 +74,25 @@ import Testing
             let again = try await client.call(.get, "/cancel/\(token)", key: nil)
             #expect(again.status == .ok)
             #expect(!String(decoding: again.bytes, as: UTF8.self).contains("<form"))
+        }
+    }
+
+    /// A consent whose consumer name, merchant reference and criteria each carry `CombiningMarkup.text`.
+    static func markupBody() -> JSONValue {
+        ConsentBody.valid(reference: "order-" + randomLetters(8) + " " + CombiningMarkup.text)
+            .setting("consumer.firstName", .string("Ona " + CombiningMarkup.text))
+            .setting("terms.objectiveCriteria", .string("usage " + CombiningMarkup.text))
+    }
+
+    @Test func markupFollowedByACombiningMarkIsEscapedOnThePage() async throws {
+        let merchant = try await TestMerchant.make(name: "Shop " + CombiningMarkup.text)
+        try await merchant.test { client in
+            let id = try await ValidityTests.capture(merchant, Self.markupBody(), client: client)
+            let token = try await Self.token(merchant, consentId: id)
+            let page = try await client.call(.get, "/cancel/\(token)", key: nil)
+            #expect(page.status == .ok)
+            let html = String(decoding: page.bytes, as: UTF8.self)
+            #expect(CombiningMarkup.isEscaped(in: html), "\(html)")
         }
     }
 

@@ -243,4 +243,24 @@ struct ConfirmationDeliveryTests {
             #expect(email.part("text/plain")?.contains("10.23 EUR") == true)
         }
     }
+
+    @Test func markupFollowedByACombiningMarkIsEscapedInTheHTMLPartAndVerbatimInTheText() async throws {
+        try await TestEnvironment.withIsolatedDatabase { database, url in
+            let merchant = try await TestMerchant.make(name: "Shop " + CombiningMarkup.text, in: database)
+            _ = try await Self.capture(merchant, CancelPageTests.markupBody())
+            let folder = try TemporaryDirectory.make(prefix: "outbox").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let notifier = try await Self.notifier(merchant, url: url, smtp: nil, outbox: folder)
+            #expect(try await notifier.worker.drainOneBatch() == 1)
+            await Self.stop(notifier)
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }
+            try #require(files.count == 1)
+            let email = try ParsedEmail.parse(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + files[0]))))
+            let html = try #require(email.part("text/html"))
+            let text = try #require(email.part("text/plain"))
+            #expect(CombiningMarkup.isEscaped(in: html), "\(html)")
+            #expect(CombiningMarkup.isVerbatim(in: text), "\(text)")
+            #expect(CombiningMarkup.isVerbatim(in: email.headers["Subject"] ?? ""), "\(email.headers)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Notifier
@@ -80,6 +81,56 @@ import Testing
         #expect(!content.html.contains("<script>"))
         #expect(content.html.contains("&lt;script&gt;"))
         #expect(content.text.contains("<script>x</script>"))
+    }
+
+    /// Every value a merchant or consumer typed, with markup characters each followed by a combining mark: in
+    /// every message and page, HTML escapes each of them once, and plain text shows them as typed.
+    @Test(arguments: ["en", "lt", "de"])
+    func markupFollowedByACombiningMarkIsEscapedInHTMLAndVerbatimInText(language: String) async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let facts = try Self.facts()
+        let terms = facts.terms
+        let hostile = MessageFacts(
+            merchantName: "Shop " + CombiningMarkup.text, supportEmail: facts.supportEmail,
+            consumerFirstName: "Ona " + CombiningMarkup.text, consumerLastName: CombiningMarkup.text,
+            merchantReference: "order " + CombiningMarkup.text,
+            terms: Terms(
+                type: terms.type, amount: terms.amount, amountType: .variable, maxAmount: terms.amount,
+                firstDebitDate: terms.firstDebitDate, dateType: terms.dateType, frequency: terms.frequency,
+                endDate: terms.endDate, objectiveCriteria: "usage " + CombiningMarkup.text),
+            card: facts.card, communicationAddress: facts.communicationAddress, cancelURL: facts.cancelURL,
+            debit: facts.debit, cancellationEffectiveAt: facts.cancellationEffectiveAt)
+        for kind in MessageKind.allCases {
+            let content = templates.render(kind, language: language, facts: hostile)
+            #expect(CombiningMarkup.isEscaped(in: content.html), "\(language) \(kind) HTML: \(content.html)")
+            #expect(CombiningMarkup.isVerbatim(in: content.text), "\(language) \(kind) text: \(content.text)")
+            #expect(CombiningMarkup.isVerbatim(in: content.subject), "\(language) \(kind) subject: \(content.subject)")
+        }
+        for page in PageKind.allCases {
+            let html = templates.renderPage(page, language: language, facts: hostile, page: ["csrf": "c", "status": "expired"])
+            #expect(page == .notFound || CombiningMarkup.isEscaped(in: html), "\(language) \(page): \(html)")
+        }
+    }
+
+    /// HTML templates get values escaped already, so `{{ }}` there would escape them twice; text templates get
+    /// them as typed, so one without its TEXT pragma would escape them. Either is refused at load.
+    @Test func aTemplateThatEscapesTwiceOrEscapesTextIsRefusedAtLoad() async throws {
+        let edits = [
+            ("en/terms.html.mustache", "{{{terms.objectiveCriteria}}}", "{{terms.objectiveCriteria}}"),
+            ("de/page-cancelled.html.mustache", "{{{consent.reference}}}", "{{consent.reference}}"),
+            ("lt/footer.text.mustache", "{{% CONTENT_TYPE: TEXT}}\n", ""),
+            ("en/notice.subject.mustache", "{{% CONTENT_TYPE: TEXT}}\n", ""),
+        ]
+        for (file, original, replacement) in edits {
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID())").path
+            try FileManager.default.copyItem(atPath: Self.templatesDirectory, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            let path = copy + "/" + file
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try #require(text.contains(original), "\(file) has no \(original)")
+            try text.replacingOccurrences(of: original, with: replacement).write(toFile: path, atomically: true, encoding: .utf8)
+            await #expect(throws: TemplateError.self, "\(file)") { try await MessageTemplates.load(directory: copy) }
+        }
     }
 
     @Test(arguments: [("pt-BR", "en"), ("lt-LT", "lt"), ("DE", "de"), ("en", "en"), ("xx", "en")])

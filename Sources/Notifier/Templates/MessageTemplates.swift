@@ -12,6 +12,9 @@ public struct RenderedContent: Sendable, Equatable {
 /// The templates of `templates/<language>/<kind>.<subject|text|html>.mustache`. Loading renders every kind in
 /// every language with sample facts and checks the required facts appear, so a broken template stops the
 /// service at start rather than a consumer's email later.
+///
+/// HTML templates get every value already escaped (``HTMLEscaping``) and show it with `{{{ }}}`; subject and
+/// text templates get values as they are, under `{{% CONTENT_TYPE: TEXT}}`. Loading checks both.
 public struct MessageTemplates: Sendable {
     public static let fallbackLanguage = "en"
     private static let parts = ["subject", "text", "html"]
@@ -51,26 +54,31 @@ public struct MessageTemplates: Sendable {
         return Self.fallbackLanguage
     }
 
+    /// Subject and text get the facts as they are; HTML gets them escaped (``HTMLEscaping``).
     public func render(_ kind: MessageKind, language tag: String, facts: MessageFacts) -> RenderedContent {
         let language = language(for: tag)
         let context = facts.templateContext
-        func part(_ name: String) -> String {
+        func part(_ name: String, _ context: Any) -> String {
             library.render(context, withTemplate: "\(language)/\(kind.rawValue).\(name)") ?? ""
         }
         // A subject is one line whatever the template's white space.
-        let subject = part("subject").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
-        return RenderedContent(subject: subject, text: part("text"), html: part("html"))
+        let subject = part("subject", context).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        return RenderedContent(
+            subject: subject, text: part("text", context),
+            html: part("html", HTMLEscaping.escapingEveryString(context)))
     }
 
     /// A consumer page in the consumer's language (or the fallbacks), with `page` facts beside the message facts
-    /// (`page.csrf`, `page.status`). Nil facts (a link naming no consent) render only what needs none.
+    /// (`page.csrf`, `page.status`), all escaped for HTML. Nil facts (a link naming no consent) render only what
+    /// needs none.
     public func renderPage(_ kind: PageKind, language tag: String, facts: MessageFacts?, page: [String: String] = [:])
         -> String
     {
         var context = facts?.templateContext ?? [:]
         context["page"] = page
-        return library.render(context, withTemplate: "\(language(for: tag))/\(kind.rawValue).html") ?? ""
+        return library.render(
+            HTMLEscaping.escapingEveryString(context), withTemplate: "\(language(for: tag))/\(kind.rawValue).html") ?? ""
     }
 
     private func check() throws {
@@ -113,6 +121,33 @@ public struct MessageTemplates: Sendable {
                     throw TemplateError(message: "\(language)/\(kind.rawValue).subject renders empty")
                 }
             }
+            try checkEscaping(language: language)
+        }
+    }
+
+    /// What merchants and consumers typed reaches HTML escaped once and subjects and text as typed. A template
+    /// showing a value with `{{ }}` in HTML would escape it twice; a text one without its TEXT pragma, at all.
+    private func checkEscaping(language: String) throws {
+        let typed = "<&\"'>"
+        let once = HTMLEscaping.escape(typed)
+        let twice = HTMLEscaping.escape(once)
+        let facts = try SampleFacts.make(typing: typed)
+        func check(_ output: String, _ name: String, html: Bool) throws {
+            let right = html ? output.contains(once) && !output.contains(twice) : output.contains(typed) && !output.contains(once)
+            guard right else {
+                throw TemplateError(
+                    message: "\(language)/\(name) does not show what was typed " + (html ? "escaped once" : "as it was typed"))
+            }
+        }
+        for kind in MessageKind.allCases {
+            let content = render(kind, language: language, facts: facts)
+            try check(content.subject, "\(kind.rawValue).subject", html: false)
+            try check(content.text, "\(kind.rawValue).text", html: false)
+            try check(content.html, "\(kind.rawValue).html", html: true)
+        }
+        for page in [PageKind.cancel, .cancelled, .ended] {
+            let html = renderPage(page, language: language, facts: facts, page: ["csrf": typed, "status": typed])
+            try check(html, "\(page.rawValue).html", html: true)
         }
     }
 }
@@ -122,9 +157,10 @@ public struct TemplateError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Facts for checking templates at start: every optional fact present, so every section renders.
+/// Facts for checking templates at start: every optional fact present, so every section renders. `typed` ends
+/// every value a merchant or consumer gives.
 enum SampleFacts {
-    static func make() throws -> MessageFacts {
+    static func make(typing typed: String = "") throws -> MessageFacts {
         let euro = Currency.iso4217("EUR")
         let amount = euro.map { Money(minorUnits: 1023, currency: $0) }
         let maximum = euro.map { Money(minorUnits: 5000, currency: $0) }
@@ -134,14 +170,14 @@ enum SampleFacts {
             throw TemplateError(message: "the sample facts for checking templates could not be built")
         }
         return MessageFacts(
-            merchantName: "Sample Shop", supportEmail: "help@sample.example", consumerFirstName: "Ona",
-            consumerLastName: "Sample", merchantReference: "sample-1",
+            merchantName: "Sample Shop" + typed, supportEmail: "help@sample.example" + typed,
+            consumerFirstName: "Ona" + typed, consumerLastName: "Sample" + typed, merchantReference: "sample-1" + typed,
             terms: Terms(
                 type: .scheduled, amount: amount, amountType: .variable, maxAmount: maximum,
                 firstDebitDate: firstDebit, dateType: .fixed, frequency: .monthly, endDate: endDate,
-                objectiveCriteria: "the metered usage of the month"),
+                objectiveCriteria: "the metered usage of the month" + typed),
             card: Card(brand: "VISA", last4: "1096", expiryMonth: 12, expiryYear: 2030),
-            communicationAddress: "ona@sample.example", cancelURL: "https://consents.example/cancel/sample",
+            communicationAddress: "ona@sample.example" + typed, cancelURL: "https://consents.example/cancel/sample",
             debit: .init(amount: amount, date: firstDebit),
             cancellationEffectiveAt: Instant(microsecondsSinceEpoch: 1_795_000_000_000_000))
     }
