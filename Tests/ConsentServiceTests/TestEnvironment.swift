@@ -20,6 +20,8 @@ enum TestEnvironment {
         let pool: PGPool
         /// The schema owner's (the test server's superuser), for what only an operator could do.
         let ownerPool: PGPool
+        /// Where `pool` connects, for service processes the tests start.
+        let url: String
         let migrator: PGMigrator
         let calendars: CalendarRegistry
         let templates: MessageTemplates
@@ -44,21 +46,32 @@ enum TestEnvironment {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
+    /// A database of the process's own in the test server, not the server's default one, where the client
+    /// library's tests create and drop tables of their own while the grant below goes through every table.
     static let shared = Task<Shared, any Error> {
-        guard let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] else {
+        guard let base = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], let slash = base.lastIndex(of: "/")
+        else {
             throw ConfigurationError(message: "TEST_DATABASE_URL is not set: run the tests with scripts/test")
         }
         var logger = Logger(label: "tests")
         logger.logLevel = .warning
+        let name = "consent_tests_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let admin = PGPool(conninfo: base, size: 1, acquireTimeout: .seconds(60), logger: logger)
+        // The name is made here from hex digits only, so it can be spelled into the statement.
+        try await admin.withConnection { try $0.execute("CREATE DATABASE \(name)") }
+        await admin.close()
+        let url = base[..<slash] + "/" + name
         // Every suite runs at once on two shared cores: a lease may wait long, and only a hang should fail.
         let owner = PGPool(conninfo: url, size: 2, acquireTimeout: .seconds(60), logger: logger)
         let migrator = PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations"))
         _ = try await migrator.migrate(owner)
         try await grantServingRole(owner: owner)
-        let pool = PGPool(conninfo: try servingURL(url), size: 12, acquireTimeout: .seconds(60), logger: logger)
+        let serving = try servingURL(url)
+        let pool = PGPool(conninfo: serving, size: 12, acquireTimeout: .seconds(60), logger: logger)
         let calendars = try CalendarRegistry.load(directory: packageRoot + "/calendars")
         return Shared(
-            pool: pool, ownerPool: owner, migrator: migrator, calendars: calendars, templates: try await templates())
+            pool: pool, ownerPool: owner, url: serving, migrator: migrator, calendars: calendars,
+            templates: try await templates())
     }
 
     /// The role the tests' service runs as, created once in the test server (roles belong to the whole server).
@@ -109,7 +122,7 @@ enum TestEnvironment {
             do {
                 try await grantServingRole(owner: owner)
                 let shared = Shared(
-                    pool: pool, ownerPool: owner,
+                    pool: pool, ownerPool: owner, url: serving,
                     migrator: PGMigrator(migrations: try PGMigration.load(directory: packageRoot + "/migrations")),
                     calendars: try CalendarRegistry.load(directory: packageRoot + "/calendars"),
                     templates: try await templates())
@@ -209,3 +222,4 @@ struct TestMerchant: Sendable {
         #expect(counts.values.allSatisfy { $0 == 0 }, "rows stored: \(counts)", sourceLocation: sourceLocation)
     }
 }
+

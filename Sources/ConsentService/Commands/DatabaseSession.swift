@@ -14,10 +14,13 @@ struct DatabaseSession: Sendable {
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> DatabaseSession {
         if let url = configuration.databaseURL {
             // The operator's choice stands; said once here rather than on every connection of the pool.
-            if let mode = PGTLSPolicy.forConninfo(url).weakModeToRemoteServer {
-                logger.warning(
-                    "DATABASE_URL's sslmode does not verify the PostgreSQL server, which is not on this machine; use sslmode=verify-full",
-                    metadata: ["pg.sslmode": "\(mode)"])
+            let urls = [("DATABASE_URL", url)] + (configuration.migrationDatabaseURL.map { [("MIGRATION_DATABASE_URL", $0)] } ?? [])
+            for (name, conninfo) in urls {
+                if let mode = PGTLSPolicy.forConninfo(conninfo).weakModeToRemoteServer {
+                    logger.warning(
+                        "\(name)'s sslmode does not verify the PostgreSQL server, which is not on this machine; use sslmode=verify-full",
+                        metadata: ["pg.sslmode": "\(mode)"])
+                }
             }
             return DatabaseSession(
                 pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), conninfo: url,

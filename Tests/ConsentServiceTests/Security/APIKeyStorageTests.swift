@@ -71,7 +71,7 @@ import Testing
 
     @Test func theOperatorsCommandStoresOnlyTheHashOfTheKeyItPrints() async throws {
         let merchant = try await TestMerchant.make()
-        let url = try #require(ProcessInfo.processInfo.environment["TEST_DATABASE_URL"])
+        let url = merchant.shared.url
         let created = try await ServiceProcess.run(
             ["keys", "create", "--merchant", merchant.id, "--role", "auditor", "--label", "cli"],
             environment: ["DATABASE_URL": url, "LOG_LEVEL": "error"])

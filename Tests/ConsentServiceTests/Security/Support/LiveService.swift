@@ -20,7 +20,7 @@ enum LiveService {
             // A pool of the test's size, so that a connection held by a request would show as others waiting.
             let pool = PGPool(conninfo: url, size: poolSize, acquireTimeout: .seconds(20), logger: logger)
             let shared = TestEnvironment.Shared(
-                pool: pool, ownerPool: database.ownerPool, migrator: database.migrator, calendars: database.calendars, templates: database.templates)
+                pool: pool, ownerPool: database.ownerPool, url: url, migrator: database.migrator, calendars: database.calendars, templates: database.templates)
             // Webhook endpoints on loopback, as the route table registers them.
             let merchant = try await TestMerchant.make(in: shared).allowingPrivateWebhooks()
             var configuration = AppConfiguration()
