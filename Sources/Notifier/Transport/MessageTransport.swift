@@ -12,10 +12,6 @@ public struct OutgoingMessage: Sendable {
     }
 }
 
-/// Asked right before a message is handed over, after any wait for a connection: false keeps it back unsent
-/// (what it was for may have ended meanwhile).
-public typealias DeliveryClearance = @Sendable () async -> Bool
-
 /// Where messages go: an SMTP server, or (the embedded default) a folder of `.eml` files.
 public protocol MessageTransport: Sendable {
     /// Nil when the message could not be started by `startBy` (it waited that long for a free connection) or
