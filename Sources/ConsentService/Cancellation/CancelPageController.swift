@@ -27,7 +27,7 @@ struct CancelPageController {
 
     static let merchantKey = PGStatement("SELECT cancel_token_key, timezone FROM merchants WHERE merchant_id = $1")
 
-    struct Link: Sendable {
+    struct CancelLink: Sendable {
         let token: String
         let subject: CancelToken.Subject
         let key: [UInt8]
@@ -75,7 +75,7 @@ struct CancelPageController {
     }
 
     /// The verified link, or nil for anything altered, unknown or signed with another merchant's key.
-    func resolve(_ context: AppRequestContext) async throws -> Link? {
+    func resolve(_ context: AppRequestContext) async throws -> CancelLink? {
         guard let token = context.parameters.get("token"), let merchantId = CancelToken.claimedMerchantId(token) else {
             return nil
         }
@@ -87,17 +87,17 @@ struct CancelPageController {
         guard let found, let subject = CancelToken.verify(token, key: SymmetricKey(data: found.key)),
             subject.merchantId == merchantId
         else { return nil }
-        return Link(token: token, subject: subject, key: found.key, timeZone: TimeZone(identifier: found.zone) ?? .gmt)
+        return CancelLink(token: token, subject: subject, key: found.key, timeZone: TimeZone(identifier: found.zone) ?? .gmt)
     }
 
-    static func formToken(_ link: Link) -> String {
+    static func formToken(_ link: CancelLink) -> String {
         Base64URL.encode(
             Array(HMAC<SHA256>.authenticationCode(
                 for: Array(("cancel-form:" + link.token).utf8), using: SymmetricKey(data: link.key))))
     }
 
     func page(
-        _ kind: PageKind, _ subject: MessageSubject, link: Link, extra: [String: String] = [:]
+        _ kind: PageKind, _ subject: MessageSubject, link: CancelLink, extra: [String: String] = [:]
     ) -> Response {
         let facts = subject.facts(cancelURL: "\(publicURL)/cancel/\(link.token)")
         return page(kind, language: subject.consent.draft.consumer.language, facts: facts, status: .ok, extra: extra)

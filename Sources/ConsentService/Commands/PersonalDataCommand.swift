@@ -5,7 +5,7 @@ struct PersonalDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "personal-data",
         abstract: "Manage the keys consumers' personal data is sealed with (see the README on rotating them).",
-        subcommands: [NewKey.self, Status.self, Reseal.self])
+        subcommands: [NewKey.self, ShowStatus.self, Reseal.self])
 
     struct NewKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,8 +26,9 @@ struct PersonalDataCommand: AsyncParsableCommand {
         }
     }
 
-    struct Status: AsyncParsableCommand {
+    struct ShowStatus: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Count the stored rows of personal data under each key id; an old key can go once it counts none.")
 
         func run() async throws {

@@ -32,8 +32,3 @@ struct CalendarRegistry: Sendable {
 
     func calendar(for country: String) -> HolidayCalendar? { calendars[country] }
 }
-
-struct ResourceError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}

@@ -13,19 +13,19 @@ struct SealedValue: Sendable, Equatable {
 /// row it belongs to through its associated data (`context`), so a ciphertext copied to another row fails to open.
 struct PersonalDataKeyring: Sendable {
     /// `SymmetricKey` is an immutable value that swift-crypto has not yet marked Sendable.
-    private struct Key: @unchecked Sendable {
+    private struct SealingKey: @unchecked Sendable {
         let value: SymmetricKey
     }
 
     let currentKeyId: String
-    private let keys: [String: Key]
+    private let keys: [String: SealingKey]
 
     /// `keys` in order of preference: the first seals.
     init(keys: [(id: String, key: SymmetricKey)]) throws {
         guard let first = keys.first else { throw ConfigurationError(message: "no personal data key is configured") }
-        var byId: [String: Key] = [:]
+        var byId: [String: SealingKey] = [:]
         for entry in keys {
-            guard byId.updateValue(Key(value: entry.key), forKey: entry.id) == nil else {
+            guard byId.updateValue(SealingKey(value: entry.key), forKey: entry.id) == nil else {
                 throw ConfigurationError(message: "personal data key id \(entry.id) is listed twice")
             }
         }

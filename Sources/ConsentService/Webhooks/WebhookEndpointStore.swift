@@ -52,7 +52,7 @@ struct WebhookEndpointStore: Sendable {
         }
         let secret = WebhookSignature.makeSecret()
         guard let key = WebhookSignature.keyBytes(ofSecret: secret) else {
-            throw ComposeError(message: "a generated webhook secret did not decode")
+            throw WebhookSecretError()
         }
         let now = clock.now()
         let id = UUID.v7(at: now)
@@ -120,4 +120,9 @@ struct WebhookEndpointStore: Sendable {
         }
         return json
     }
+}
+
+/// A secret just generated did not decode as one: a fault in the service, never in the request.
+struct WebhookSecretError: Error, CustomStringConvertible {
+    var description: String { "a generated webhook secret did not decode" }
 }
