@@ -115,22 +115,6 @@ struct CodecTests {
         #expect(empty == 0)
     }
 
-    @Test func dates() async throws {
-        for seconds in [0.0, 1_700_000_000.123456, -86_400.5, 4_102_444_800.000001] {
-            let value = Date(timeIntervalSince1970: seconds)
-            let decoded = try await roundTrip(value, as: "timestamptz")
-            #expect(abs(decoded.timeIntervalSince1970 - seconds) < 0.000_002)
-        }
-        let epochMicros = try await TestDatabase.withPool(size: 1) { pool in
-            try await pool.withConnection { connection in
-                try connection.query(
-                    "SELECT (extract(epoch FROM $1::timestamptz) * 1000000)::bigint",
-                    [Date(timeIntervalSince1970: 1_700_000_000.25)])[0].decode(Int64.self, 0)
-            }
-        }
-        #expect(epochMicros == 1_700_000_000_250_000)
-    }
-
     @Test func nullsBindAndDecodeAsNil() async throws {
         try await TestDatabase.withPool(size: 1) { pool in
             try await pool.withConnection { connection in
@@ -211,25 +195,6 @@ struct TextFormatTests {
         #expect(throws: PGError.self) { try [UInt8](pgText: "\\x0") }
         #expect(throws: PGError.self) { try [UInt8](pgText: "00ab") }
         #expect(throws: PGError.self) { try [UInt8](pgText: "\\xzz") }
-    }
-
-    @Test func timestampsParseOffsetsAndFractions() throws {
-        let cases: [(String, Double)] = [
-            ("1970-01-01", 0),
-            ("1970-01-01 00:00:00+00", 0),
-            ("2024-03-05 12:34:56.123456+00", 1_709_642_096.123456),
-            ("2024-03-05 14:34:56.5+02", 1_709_642_096.5),
-            ("2024-03-05 07:04:56-05:30", 1_709_642_096),
-            ("1969-12-31 23:59:59.75", -0.25),
-        ]
-        for (text, seconds) in cases {
-            #expect(abs(try Date(pgText: text).timeIntervalSince1970 - seconds) < 0.000_001, "\(text)")
-        }
-        for bad in ["", "2024-13-01", "2024-03-05 12:34", "2024-03-05 12:34:56.1234567", "infinity", "2024-03-05 12:34:56 BC"] {
-            #expect(throws: PGError.self, "\(bad)") { try Date(pgText: bad) }
-        }
-        #expect(Date(timeIntervalSince1970: 1_709_642_096.123456).pgText == "2024-03-05 12:34:56.123456+00")
-        #expect(Date(timeIntervalSince1970: -0.25).pgText == "1969-12-31 23:59:59.750000+00")
     }
 
     @Test func scalarsRejectGarbage() {

@@ -30,12 +30,7 @@ struct ConsentRecord: Sendable {
     let createdAt: Instant
     var updatedAt: Instant
 
-    /// A pending consent whose activation window has closed is expired, even before the sweep records it.
     func effectiveStatus(at now: Instant) -> ConsentStatus {
-        Self.effectiveStatus(status, expiresAt: expiresAt, at: now)
-    }
-
-    static func effectiveStatus(_ status: ConsentStatus, expiresAt: Instant, at now: Instant) -> ConsentStatus {
-        status == .pending && now >= expiresAt ? .expired : status
+        status.effective(expiresAt: expiresAt, at: now)
     }
 }

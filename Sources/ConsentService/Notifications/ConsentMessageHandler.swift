@@ -74,7 +74,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
                     let status = ConsentStatus(rawValue: try result[0].decode(String.self, 0))
                 else { return false }
                 let expiresAt = Instant(microsecondsSinceEpoch: try result[0].decode(Int64.self, 1))
-                let effective = ConsentRecord.effectiveStatus(status, expiresAt: expiresAt, at: now)
+                let effective = status.effective(expiresAt: expiresAt, at: now)
                 return effective == .active || effective == .pending
             }
         } catch {
