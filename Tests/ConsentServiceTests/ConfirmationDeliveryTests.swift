@@ -34,7 +34,8 @@ struct ConfirmationDeliveryTests {
         configuration.templatesDirectory = TestEnvironment.packageRoot + "/templates"
         configuration.outboxDirectory = try outbox ?? TemporaryDirectory.make(prefix: "outbox").path
         return try await NotifierService.make(
-            configuration, pool: merchant.shared.pool, conninfo: url, clock: merchant.clock.appClock,
+            configuration, templates: merchant.shared.templates, pool: merchant.shared.pool, conninfo: url,
+            clock: merchant.clock.appClock,
             metrics: NotifierMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
             logger: TestLogging.quiet)
     }

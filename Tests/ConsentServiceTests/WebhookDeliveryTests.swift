@@ -24,7 +24,8 @@ struct WebhookDeliveryTests {
         configuration.worker.concurrency = 1
         configuration.worker.batchSize = 1
         return try await NotifierService.make(
-            configuration, pool: merchant.shared.pool, conninfo: url, clock: merchant.clock.appClock,
+            configuration, templates: merchant.shared.templates, pool: merchant.shared.pool, conninfo: url,
+            clock: merchant.clock.appClock,
             metrics: NotifierMetrics(registry: merchant.registry), keyring: TestEnvironment.keyring,
             logger: ConfirmationDeliveryTests.TestLogging.quiet)
     }

@@ -47,17 +47,13 @@ struct RetentionPurge: Service {
     }
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                let purged = try await purgeDue()
-                if !purged.isEmpty { logger.info("retention purge deleted consents", metadata: ["count": "\(purged.count)"]) }
-                let expired = try await expireIdempotencyRecords()
-                if expired > 0 { logger.info("expired idempotency records", metadata: ["count": "\(expired)"]) }
-            } catch {
-                logger.warning("retention purge failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await PeriodicWork(name: "retention purge", interval: interval, logger: logger) {
+            let purged = try await purgeDue()
+            if !purged.isEmpty { logger.info("retention purge deleted consents", metadata: ["count": "\(purged.count)"]) }
+            let expired = try await expireIdempotencyRecords()
+            if expired > 0 { logger.info("expired idempotency records", metadata: ["count": "\(expired)"]) }
+            return false
+        }.run()
     }
 
     /// What a purge now would delete, deleting nothing.

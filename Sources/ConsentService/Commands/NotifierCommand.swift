@@ -29,7 +29,8 @@ struct NotifierCommand: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let notifier = try await NotifierService.make(
-                configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
+                configuration.notifier, templates: try await NotifierService.loadTemplates(configuration.notifier),
+                pool: session.pool, conninfo: session.conninfo, clock: .system,
                 metrics: NotifierMetrics(registry: registry), keyring: keyring, logger: logger)
             if let port {
                 let router = Router(context: AppRequestContext.self)

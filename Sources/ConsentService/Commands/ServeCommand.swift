@@ -34,15 +34,14 @@ struct ServeCommand: AsyncParsableCommand {
                 directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let templates = try await NotifierService.loadTemplates(configuration.notifier)
             var background: [any Service] = []
             if !withoutNotifier {
                 background.append(
                     try await NotifierService.make(
-                        configuration.notifier, pool: session.pool, conninfo: session.conninfo, clock: .system,
-                        metrics: NotifierMetrics(registry: registry), keyring: keyring, logger: logger))
+                        configuration.notifier, templates: templates, pool: session.pool, conninfo: session.conninfo,
+                        clock: .system, metrics: NotifierMetrics(registry: registry), keyring: keyring, logger: logger))
             }
-            let templates = try await MessageTemplates.load(
-                directory: ResourceLocator.directory(named: "templates", override: configuration.notifier.templatesDirectory))
             let app = buildApplication(
                 configuration,
                 dependencies: AppDependencies(

@@ -30,17 +30,9 @@ struct ExpirySweeper: Service {
         """)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                var expired = 0
-                repeat {
-                    expired = try await sweepOnce()
-                } while expired == Self.batchSize && !Task.isShuttingDownGracefully
-            } catch {
-                logger.warning("expiry sweep failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await PeriodicWork(name: "expiry sweep", interval: interval, logger: logger) {
+            try await sweepOnce() == Self.batchSize
+        }.run()
     }
 
     /// Expires one batch of due consents; returns how many.

@@ -35,14 +35,9 @@ struct ConfirmationOverdueCheck: Service {
         "UPDATE consents SET confirmation_overdue_at = $3 WHERE merchant_id = $1 AND id = $2")
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                while try await checkOnce() == Self.batchSize && !Task.isShuttingDownGracefully {}
-            } catch {
-                logger.warning("confirmation overdue check failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await PeriodicWork(name: "confirmation overdue check", interval: interval, logger: logger) {
+            try await checkOnce() == Self.batchSize
+        }.run()
     }
 
     /// Flags one batch; returns how many consents it flagged.

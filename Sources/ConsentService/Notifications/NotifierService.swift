@@ -16,13 +16,17 @@ struct NotifierService: Service {
 
     static let channel = "outbox_due"
 
-    /// Loads and checks the templates, and opens the transport; any problem is a startup error.
-    static func make(
-        _ configuration: NotifierConfiguration, pool: PGPool, conninfo: String, clock: AppClock,
-        metrics: NotifierMetrics, keyring: PersonalDataKeyring, logger: Logger
-    ) async throws -> NotifierService {
-        let templates = try await MessageTemplates.load(
+    /// The templates, loaded once for the whole process (`serve` shows its pages from the same set).
+    static func loadTemplates(_ configuration: NotifierConfiguration) async throws -> MessageTemplates {
+        try await MessageTemplates.load(
             directory: ResourceLocator.directory(named: "templates", override: configuration.templatesDirectory))
+    }
+
+    /// Opens the transport; any problem is a startup error.
+    static func make(
+        _ configuration: NotifierConfiguration, templates: MessageTemplates, pool: PGPool, conninfo: String,
+        clock: AppClock, metrics: NotifierMetrics, keyring: PersonalDataKeyring, logger: Logger
+    ) async throws -> NotifierService {
         let smtp = try configuration.smtp.map { try SMTPTransport(configuration: $0, logger: logger) }
         let transport: any MessageTransport =
             try smtp ?? OutboxFolderTransport(directory: configuration.outboxDirectory)
