@@ -29,7 +29,7 @@ struct NotifierService: Service {
     ) async throws -> NotifierService {
         let smtp = try configuration.smtp.map { try SMTPTransport(configuration: $0, logger: logger) }
         let transport: any MessageTransport =
-            try smtp ?? OutboxFolderTransport(directory: configuration.outboxDirectory)
+            try smtp ?? EmlFolderTransport(directory: configuration.outboxDirectory)
         let wakeSignal = WakeSignal()
         let handler = ConsentMessageHandler(
             pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics,

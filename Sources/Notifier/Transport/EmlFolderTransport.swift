@@ -3,7 +3,7 @@ import Foundation
 
 /// Writes each message as `<message-id>.eml` into a folder, exactly as it would go to an SMTP server. A file is
 /// written under a temporary name and renamed, so a reader never sees half a message.
-public struct OutboxFolderTransport: MessageTransport {
+public struct EmlFolderTransport: MessageTransport {
     public let directory: String
 
     public init(directory: String) throws {
