@@ -1,9 +1,8 @@
 import Foundation
-import PGClient
 import Synchronization
 import Testing
 
-@testable import ConsentService
+@testable import PGClient
 
 /// `StatementBatcher` against the real database: lookups that arrive while a batch runs go together in the next.
 @Suite struct StatementBatcherTests {
@@ -31,7 +30,10 @@ import Testing
     struct SevenIsRefused: Error {}
 
     @Test func lookupsArrivingDuringABatchGoTogetherAndEachGetsItsOwnAnswer() async throws {
-        let pool = try await TestEnvironment.shared.value.pool
+        try await TestDatabase.withPool { pool in try await Self.batchesLookupsArrivingTogether(pool) }
+    }
+
+    static func batchesLookupsArrivingTogether(_ pool: PGPool) async throws {
         let doubler = Doubler()
         let batcher = StatementBatcher<Int, Int>(pool: pool, concurrency: 1, maxBatch: 16, run: doubler.run)
         try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
@@ -54,7 +56,10 @@ import Testing
     }
 
     @Test func aFailedStatementFailsEveryLookupOfItsBatchAndTheNextBatchRunsAgain() async throws {
-        let pool = try await TestEnvironment.shared.value.pool
+        try await TestDatabase.withPool { pool in try await Self.aFailedStatementFailsItsBatchOnly(pool) }
+    }
+
+    static func aFailedStatementFailsItsBatchOnly(_ pool: PGPool) async throws {
         let batcher = StatementBatcher<String, Int>(pool: pool, concurrency: 1, maxBatch: 8) { connection, texts in
             let result = try connection.query(
                 "SELECT t::int FROM unnest($1::text[]) WITH ORDINALITY AS a(t, i) ORDER BY i", [PGTextArray(texts)])
