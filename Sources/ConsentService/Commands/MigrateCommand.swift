@@ -6,7 +6,11 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Apply the pending files of migrations/ (each once, even when several instances start together).",
-        discussion: "Then seals any personal data still stored in the clear, as `serve` does on start.")
+        discussion: """
+            As MIGRATION_DATABASE_URL's role when it is set (the schema's owner), which then grants DATABASE_URL's \
+            role only what serving needs. Then seals any personal data still stored in the clear, as `serve` does \
+            on start.
+            """)
 
     func run() async throws {
         var logger = Logger(label: "consent-service")
