@@ -22,7 +22,7 @@ struct OutboxWebhookTests {
     /// Webhook tests send no email.
     struct NoMail: MessageTransport {
         func deliver(
-            _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+            _ message: OutgoingMessage, startBy: Instant, clearance: @escaping DeliveryClearance
         ) async -> SMTPOutcome? {
             .permanentFailure(reply: "", reason: "no mail in webhook tests")
         }

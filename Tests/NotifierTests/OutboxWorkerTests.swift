@@ -17,12 +17,13 @@ struct OutboxWorkerTests {
     /// the real time.
     static var start: Instant { Instant(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
 
-    static func smtp(port: Int, connections: Int = 4) throws -> SMTPTransport {
+    /// `clock` is the worker's, which the transport compares start deadlines with.
+    static func smtp(port: Int, connections: Int = 4, clock: ManualClock? = nil) throws -> SMTPTransport {
         try SMTPTransport(
             configuration: SMTPConfiguration(
                 url: "smtp://127.0.0.1:\(port)", security: .plaintextOnLoopback, connectTimeout: .seconds(5),
                 totalTimeout: .seconds(20), connections: connections),
-            logger: WorkerTestDatabase.logger)
+            logger: WorkerTestDatabase.logger, clock: clock?.reading ?? SystemClock.now)
     }
 
     static func worker(
@@ -237,7 +238,7 @@ struct OutboxWorkerTests {
             let clock = ManualClock(start.adding(seconds: 60))
             // The server holds the first message until released; the lease leaves five seconds for starting.
             try await SMTPTestServer.with(SMTPTestServer.Options(holdsData: true)) { server in
-                let transport = try Self.smtp(port: server.port, connections: 1)
+                let transport = try Self.smtp(port: server.port, connections: 1, clock: clock)
                 let handler = TestMessageHandler()
                 var settings = OutboxWorker.Settings()
                 settings.concurrency = 3
@@ -250,7 +251,7 @@ struct OutboxWorkerTests {
                 // One message on the only connection, two waiting for it; the connection looks at a waiting
                 // message's deadline when it is free again, so it is freed only once both deadlines have passed.
                 try await eventually { transport.messagesInFlight == 1 && transport.messagesWaiting == 2 }
-                try await Task.sleep(for: .milliseconds(5_500))
+                clock.advance(seconds: 6)
                 try server.releaseHeldData()
                 #expect(try await draining.value == 3)
                 await transport.shutdown()

@@ -1,3 +1,4 @@
+import ConsentRules
 import Foundation
 import Logging
 import TestSupport
@@ -48,9 +49,11 @@ struct SMTPTransportTests {
 
     /// Runs `body` with a transport and shuts it down afterwards, also when `body` throws.
     static func withTransport<T>(
-        _ configuration: SMTPConfiguration, logger: Logger = quiet, body: (SMTPTransport) async throws -> T
+        _ configuration: SMTPConfiguration, logger: Logger = quiet, clock: ManualClock? = nil,
+        body: (SMTPTransport) async throws -> T
     ) async throws -> T {
-        let transport = try SMTPTransport(configuration: configuration, logger: logger)
+        let transport = try SMTPTransport(
+            configuration: configuration, logger: logger, clock: clock?.reading ?? SystemClock.now)
         do {
             let result = try await body(transport)
             await transport.shutdown()
@@ -308,22 +311,24 @@ struct SMTPTransportTests {
     }
 
     @Test func aMessageThatWaitedPastItsStartDeadlineIsGivenBackUnsent() async throws {
+        let clock = ManualClock(Instant(microsecondsSinceEpoch: 1_795_000_000_000_000))
         try await SMTPTestServer.with(.init(requireStartTLS: true, holdsData: true)) { server async throws in
-            try await Self.withTransport(Self.configuration(port: server.port, connections: 1)) { transport async throws in
+            let configuration = try await Self.configuration(port: server.port, connections: 1)
+            try await Self.withTransport(configuration, clock: clock) { transport async throws in
                 let (first, second, third) = (Self.message(1), Self.message(2), Self.message(3))
                 let busy = Task { await transport.send(first, envelope: Self.envelope) }
                 try await eventually { transport.messagesInFlight == 1 }
                 // Message 2 may start within a second, but the only connection is held until after that.
                 let late = Task {
-                    await transport.send(second, envelope: Self.envelope, startBy: ContinuousClock.now + .seconds(1))
+                    await transport.send(second, envelope: Self.envelope, startBy: clock.now.adding(seconds: 1))
                 }
                 try await eventually { transport.messagesWaiting == 1 }
-                try await Task.sleep(for: .milliseconds(1_500))
+                clock.advance(seconds: 2)
                 try server.releaseHeldData()
                 #expect(await late.value == nil)
                 // One whose deadline leaves room goes out on the same connection.
                 let inTime = await transport.send(
-                    third, envelope: Self.envelope, startBy: ContinuousClock.now + .seconds(30))
+                    third, envelope: Self.envelope, startBy: clock.now.adding(seconds: 30))
                 #expect(inTime?.reply?.hasPrefix("250 ") == true, "\(String(describing: inTime))")
                 #expect(await busy.value.reply?.hasPrefix("250 ") == true)
                 let stored = try server.storedMessages()

@@ -27,7 +27,7 @@ struct NotifierService: Service {
         _ configuration: NotifierConfiguration, templates: MessageTemplates, pool: PGPool, conninfo: String,
         clock: AppClock, metrics: NotifierMetrics, keyring: PersonalDataKeyring, logger: Logger
     ) async throws -> NotifierService {
-        let smtp = try configuration.smtp.map { try SMTPTransport(configuration: $0, logger: logger) }
+        let smtp = try configuration.smtp.map { try SMTPTransport(configuration: $0, logger: logger, clock: clock.now) }
         let transport: any MessageTransport =
             try smtp ?? EmlFolderTransport(directory: configuration.outboxDirectory)
         let wakeSignal = WakeSignal()

@@ -109,14 +109,10 @@ public struct OutboxWorker: Service {
         case .fail(let reason):
             return await fail(message, reason: reason, reply: nil)
         case .send(let outgoing, let evidence):
-            // The deadline is on the worker's clock; the transport keeps time by the monotonic one.
-            let startBy =
-                ContinuousClock.now
-                + .microseconds(startDeadline.microsecondsSinceEpoch - clock().microsecondsSinceEpoch)
             let clearance: DeliveryClearance = { [handler, clock] in
                 await handler.stillWanted(message, at: clock())
             }
-            switch await transport.deliver(outgoing, startBy: startBy, clearance: clearance) {
+            switch await transport.deliver(outgoing, startBy: startDeadline, clearance: clearance) {
             case nil:
                 return await record(message, .released) { try await queue.release(message) }
             case .accepted(let reply):

@@ -1,4 +1,5 @@
 import CCurl
+import ConsentRules
 import Foundation
 import Logging
 import Synchronization
@@ -16,10 +17,14 @@ public final class SMTPTransport: Sendable {
     private let configuration: SMTPConfiguration
     private let logger: Logger
     private let queue: SMTPWorkQueue
+    /// What start deadlines are compared with: the same clock as the worker that sets them.
+    private let clock: @Sendable () -> Instant
 
     /// Throws ``SMTPConfigurationError`` for an unusable configuration, in particular for
     /// ``SMTPConfiguration/Security/plaintextOnLoopback`` with a host that is not loopback.
-    public init(configuration: SMTPConfiguration, logger: Logger) throws {
+    public init(
+        configuration: SMTPConfiguration, logger: Logger, clock: @escaping @Sendable () -> Instant = SystemClock.now
+    ) throws {
         guard CurlRuntime.prepare() else {
             throw SMTPConfigurationError(.curlUnavailable, context: "curl_global_init failed")
         }
@@ -29,6 +34,7 @@ public final class SMTPTransport: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.queue = SMTPWorkQueue(maximumWorkers: configuration.connections)
+        self.clock = clock
     }
 
     deinit {
@@ -50,8 +56,7 @@ public final class SMTPTransport: Sendable {
     /// connection was free for it by then, or when `clearance`, asked on the connection's thread once one is
     /// free, answers false.
     public func send(
-        _ message: [UInt8], envelope: SMTPEnvelope, startBy: ContinuousClock.Instant?,
-        clearance: DeliveryClearance? = nil
+        _ message: [UInt8], envelope: SMTPEnvelope, startBy: Instant?, clearance: DeliveryClearance? = nil
     ) async -> SMTPOutcome? {
         guard envelope.isWellFormed else {
             logger.notice("SMTP envelope refused locally: an address is empty or cannot go into an SMTP command")
@@ -104,8 +109,8 @@ public final class SMTPTransport: Sendable {
         reply: nil, reason: "cancelled before the message was sent")
 
     private func startWorker(number: Int) {
-        let thread = Thread { [queue, configuration, logger] in
-            SMTPWorker(number: number, queue: queue, configuration: configuration, logger: logger).run()
+        let thread = Thread { [queue, configuration, logger, clock] in
+            SMTPWorker(number: number, queue: queue, configuration: configuration, clock: clock, logger: logger).run()
         }
         thread.name = "smtp-\(number)"
         thread.start()
@@ -117,12 +122,17 @@ private struct SMTPWorker {
     let number: Int
     let queue: SMTPWorkQueue
     let configuration: SMTPConfiguration
+    let clock: @Sendable () -> Instant
     var logger: Logger
 
-    init(number: Int, queue: SMTPWorkQueue, configuration: SMTPConfiguration, logger: Logger) {
+    init(
+        number: Int, queue: SMTPWorkQueue, configuration: SMTPConfiguration, clock: @escaping @Sendable () -> Instant,
+        logger: Logger
+    ) {
         self.number = number
         self.queue = queue
         self.configuration = configuration
+        self.clock = clock
         self.logger = logger
         self.logger[metadataKey: "smtp.connection"] = "\(number)"
     }
@@ -130,7 +140,7 @@ private struct SMTPWorker {
     func run() {
         var openHandle: SMTPCurlHandle?
         while let job = queue.next() {
-            if let startBy = job.startBy, ContinuousClock.now > startBy {
+            if let startBy = job.startBy, clock() > startBy {
                 queue.finished()
                 job.continuation.resume(returning: nil)
                 continue
@@ -219,7 +229,7 @@ struct SMTPJob: Sendable {
     let message: [UInt8]
     let envelope: SMTPEnvelope
     /// A job still waiting for a connection at this time is answered nil, unsent.
-    let startBy: ContinuousClock.Instant?
+    let startBy: Instant?
     /// Asked once a connection is free; false answers nil, unsent.
     let clearance: DeliveryClearance?
     let continuation: CheckedContinuation<SMTPOutcome?, Never>

@@ -1,3 +1,4 @@
+import ConsentRules
 import Dispatch
 import Foundation
 
@@ -13,7 +14,7 @@ public struct EmlFolderTransport: MessageTransport {
 
     /// A file is written at once, so `startBy` never holds a message back.
     public func deliver(
-        _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+        _ message: OutgoingMessage, startBy: Instant, clearance: @escaping DeliveryClearance
     ) async -> SMTPOutcome? {
         guard await clearance() else { return nil }
         let name = Self.fileName(for: message.messageId)

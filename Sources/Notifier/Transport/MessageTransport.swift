@@ -1,3 +1,5 @@
+import ConsentRules
+
 /// A message ready to go: its exact bytes, who it is from and to, and its Message-ID.
 public struct OutgoingMessage: Sendable {
     public let bytes: [UInt8]
@@ -16,13 +18,13 @@ public struct OutgoingMessage: Sendable {
 public protocol MessageTransport: Sendable {
     /// Nil when the message could not be started by `startBy` (it waited that long for a free connection) or
     /// `clearance` kept it back: nothing of it was sent.
-    func deliver(_ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance)
-        async -> SMTPOutcome?
+    func deliver(_ message: OutgoingMessage, startBy: Instant, clearance: @escaping DeliveryClearance) async
+        -> SMTPOutcome?
 }
 
 extension SMTPTransport: MessageTransport {
     public func deliver(
-        _ message: OutgoingMessage, startBy: ContinuousClock.Instant, clearance: @escaping DeliveryClearance
+        _ message: OutgoingMessage, startBy: Instant, clearance: @escaping DeliveryClearance
     ) async -> SMTPOutcome? {
         await send(message.bytes, envelope: message.envelope, startBy: startBy, clearance: clearance)
     }

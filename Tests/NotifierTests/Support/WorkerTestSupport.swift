@@ -48,6 +48,8 @@ final class ManualClock: Sendable {
     init(_ start: Instant) { current = Mutex(start) }
     var now: Instant { current.withLock { $0 } }
     func advance(seconds: Int64) { current.withLock { $0 = $0.adding(seconds: seconds) } }
+    /// This clock as the notifier's parts take one.
+    var reading: @Sendable () -> Instant { { [self] in now } }
 }
 
 /// An isolated database with one merchant and `count` test messages due now, and helpers to read them back.
