@@ -330,22 +330,34 @@ import Testing
             }
             handoff.finish()
         }
-        /// Waits (up to 10 s) for `condition`, then a little longer, so a count that would go past it has time to.
-        func settle(_ condition: () -> Bool) async throws {
-            for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
-            try await Task.sleep(for: .milliseconds(200))
+        /// Waits for a state that holds until the test moves on; the limit only guards against a hang.
+        func until(_ condition: () -> Bool) async throws {
+            for _ in 0..<6000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+            try #require(condition())
         }
         producer.start()
-        try await settle { sent.withLock { $0 } >= 2 }
+        // Two sent and the producer inside its third send: with no chunk taken, it can go no further.
+        try await until { sent.withLock { $0 } == 2 && handoff.isProducerSending }
         #expect(sent.withLock { $0 } == 2, "two chunks ahead, then it waits")
         var iterator = handoff.chunks.makeAsyncIterator()
         let first = await iterator.next()
         handoff.consumed(try #require(first))
-        try await settle { sent.withLock { $0 } >= 3 }
+        try await until { sent.withLock { $0 } >= 3 && handoff.isProducerSending }
         #expect(sent.withLock { $0 } == 3, "one taken, one more made")
         handoff.stop()
-        try await settle { stopped.withLock { $0 } }
-        #expect(stopped.withLock { $0 }, "the waiting send threw once the consumer stopped")
-        #expect(sent.withLock { $0 } == 3)
+        try await until { stopped.withLock { $0 } }
+        #expect(sent.withLock { $0 } == 3, "the waiting send threw once the consumer stopped")
+    }
+
+    @Test func aProducerWhoseConsumerTakesNothingForTheStallTimeoutStops() throws {
+        let handoff = ChunkHandoff(capacity: 1, stallTimeout: .milliseconds(50))
+        try handoff.send(.init(bytes: ByteBuffer(bytes: [1]), recordsThrough: 1))
+        #expect(throws: ChunkHandoff.ClientStalled.self) {
+            try handoff.send(.init(bytes: ByteBuffer(bytes: [2]), recordsThrough: 2))
+        }
+        #expect(throws: ChunkHandoff.Stopped.self, "and so does every later send") {
+            try handoff.send(.init(bytes: ByteBuffer(bytes: [3]), recordsThrough: 3))
+        }
+        #expect(handoff.taken == (rows: 0, bytes: 0))
     }
 }

@@ -133,6 +133,10 @@ struct PoolTests {
     @Test func aPoolThatIsNeverUsedClosesCleanly() async throws {
         let pool = PGPool(conninfo: try TestDatabase.conninfo(), size: 3, logger: TestDatabase.logger)
         await pool.close()
+        // It is closed, not merely dropped: a lease after it is refused as such, and a second close returns.
+        let error = await #expect(throws: PGError.self) { try await pool.withConnection { _ in } }
+        #expect(error?.code == .poolClosed)
+        await pool.close()
     }
 
     /// Waits until `condition` holds: a state, not a guessed delay, orders these tests.

@@ -23,6 +23,8 @@ final class ChunkHandoff: Sendable {
     private let continuation: AsyncStream<Chunk>.Continuation
     private let credits: DispatchSemaphore
     private let stopped = Atomic<Bool>(false)
+    /// True while the producer is inside `send`, which blocks it when `capacity` chunks are waiting.
+    private let producerSending = Atomic<Bool>(false)
     private let stallTimeout: Duration
     /// What the consumer has written so far: records and bytes.
     private let takenRecords = Atomic<Int>(0)
@@ -42,6 +44,8 @@ final class ChunkHandoff: Sendable {
     func send(_ chunk: Chunk) throws {
         let (seconds, attoseconds) = stallTimeout.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        producerSending.store(true, ordering: .releasing)
+        defer { producerSending.store(false, ordering: .releasing) }
         if credits.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .timedOut {
             stop()
             throw ClientStalled(seconds: seconds)
@@ -64,6 +68,9 @@ final class ChunkHandoff: Sendable {
         takenBytes.add(chunk.bytes.readableBytes, ordering: .relaxed)
         credits.signal()
     }
+
+    /// True while the producer is in `send`; with `capacity` chunks waiting, it stays there until one is taken.
+    var isProducerSending: Bool { producerSending.load(ordering: .acquiring) }
 
     /// Records and bytes the consumer has written.
     var taken: (rows: Int, bytes: Int) {
