@@ -195,7 +195,10 @@ struct OutboxWorkerTests {
             try await SMTPTestServer.with(SMTPTestServer.Options(holdsData: true)) { server in
                 let transport = try Self.smtp(port: server.port, connections: 1)
                 let handler = TestMessageHandler()
-                let worker = Self.worker(database, transport: transport, handler: handler, clock: clock, concurrency: 1)
+                let wakeSignal = WakeSignal()
+                let worker = Self.worker(
+                    database, transport: transport, handler: handler, clock: clock, concurrency: 1,
+                    wakeSignal: wakeSignal)
                 let group = ServiceGroup(
                     configuration: .init(services: [.init(service: worker)], logger: WorkerTestDatabase.logger))
                 let running = Task { try await group.run() }
@@ -205,9 +208,9 @@ struct OutboxWorkerTests {
                 }
                 try #require(handler.composed == 1)
                 await group.triggerGracefulShutdown()
-                // The group passes the shutdown on to the worker in memory; the held message, once released,
-                // needs the server's reply and a database write before the worker could start another.
-                try await Task.sleep(for: .milliseconds(500))
+                // The worker's shutdown handler wakes its signal; it is busy sending, so the wake-up is kept. From
+                // then on the worker's task knows of the shutdown, before the held message can finish.
+                try await eventually { wakeSignal.isPending }
                 try server.releaseHeldData()
                 try await running.value
                 await transport.shutdown()

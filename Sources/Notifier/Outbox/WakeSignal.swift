@@ -13,6 +13,9 @@ public final class WakeSignal: Sendable {
 
     public init() {}
 
+    /// A wake-up is kept for the next wait (nobody was waiting when it came).
+    var isPending: Bool { state.withLock { $0.pending } }
+
     public func wake() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
