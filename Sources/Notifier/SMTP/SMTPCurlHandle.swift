@@ -8,23 +8,15 @@ import CCurl
 /// long as the handle, the recipient list and the upload state for the duration of ``deliver(_:envelope:)``,
 /// after which the handle's pointers to them are cleared again.
 final class SMTPCurlHandle {
-    private let handle: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let easy: CurlEasyHandle
+    private var handle: UnsafeMutableRawPointer { easy.pointer }
 
     init(configuration: SMTPConfiguration) throws(SMTPConfigurationError) {
-        guard let handle = curl_easy_init() else {
+        guard let easy = CurlEasyHandle() else {
             throw SMTPConfigurationError(.curlUnavailable, context: "curl_easy_init() failed")
         }
-        self.handle = handle
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        self.easy = easy
         try configure(configuration)
-    }
-
-    deinit {
-        // Sends QUIT on an open connection (bounded by CURLOPT_SERVER_RESPONSE_TIMEOUT) and closes it.
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
     }
 
     private func configure(_ configuration: SMTPConfiguration) throws(SMTPConfigurationError) {
@@ -35,10 +27,8 @@ final class SMTPCurlHandle {
             }
         }
         let secure = configuration.security != .plaintextOnLoopback
-        let responseTimeout = max(1, Self.milliseconds(configuration.totalTimeout) / 1000)
+        let responseTimeout = max(1, CurlEasyHandle.milliseconds(configuration.totalTimeout) / 1000)
 
-        try check(ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
-        try check(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
         try check(ccurl_setopt_string(handle, CURLOPT_URL, configuration.url), "CURLOPT_URL")
         try check(
             ccurl_setopt_string(
@@ -65,10 +55,10 @@ final class SMTPCurlHandle {
             try check(ccurl_setopt_string(handle, CURLOPT_PASSWORD, password), "CURLOPT_PASSWORD")
         }
         try check(
-            ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout)),
+            ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, CurlEasyHandle.milliseconds(configuration.connectTimeout)),
             "CURLOPT_CONNECTTIMEOUT_MS")
         try check(
-            ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.totalTimeout)),
+            ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, CurlEasyHandle.milliseconds(configuration.totalTimeout)),
             "CURLOPT_TIMEOUT_MS")
         // Bounds each wait for a reply, including the QUIT that curl_easy_cleanup sends, to which the total
         // timeout does not apply.
@@ -103,7 +93,7 @@ final class SMTPCurlHandle {
     /// Sends one message over this handle's connection (opening one when there is none or it died) and
     /// reports what happened. Blocks for up to the total timeout: call it only from a dedicated thread.
     func deliver(_ message: [UInt8], envelope: SMTPEnvelope) -> SMTPAttemptResult {
-        errorBuffer[0] = 0
+        easy.clearError()
         var recipients: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(recipients) }
         for recipient in envelope.recipients {
@@ -141,8 +131,7 @@ final class SMTPCurlHandle {
         var newConnections = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         _ = ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
-        var text = String(cString: errorBuffer)
-        if text.isEmpty { text = String(cString: curl_easy_strerror(code)) }
+        let text = easy.errorText(for: code)
         return SMTPAttemptResult(
             code: code,
             responseCode: responseCode,
@@ -150,13 +139,6 @@ final class SMTPCurlHandle {
             curlText: text,
             newConnections: newConnections
         )
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let total = seconds.multipliedReportingOverflow(by: 1000)
-        guard !total.overflow else { return Int.max }
-        return max(1, Int(total.partialValue) + Int(attoseconds / 1_000_000_000_000_000))
     }
 }
 

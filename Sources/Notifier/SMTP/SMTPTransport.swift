@@ -194,7 +194,7 @@ private struct SMTPWorker {
             "smtp.reply_code": "\(attempt.responseCode)",
             "smtp.curl_code": "\(attempt.code.rawValue)",
             "smtp.new_connection": "\(attempt.newConnections > 0)",
-            "smtp.elapsed_ms": "\(SMTPCurlHandle.milliseconds(elapsed))",
+            "smtp.elapsed_ms": "\(CurlEasyHandle.milliseconds(elapsed))",
         ]
         if logger.logLevel <= .debug {
             var details = metadata

@@ -4,8 +4,8 @@ import Foundation
 /// One webhook POST on its own libcurl easy handle (DESIGN example 5: the `final class` owns the C handle and
 /// the lists libcurl points at, and frees them in `deinit`). Used once, on the thread that made it.
 final class WebhookCurlRequest {
-    private let handle: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let easy: CurlEasyHandle
+    private var handle: UnsafeMutableRawPointer { easy.pointer }
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var resolveList: UnsafeMutablePointer<curl_slist>?
     private let body: [UInt8]
@@ -15,25 +15,25 @@ final class WebhookCurlRequest {
     fileprivate var retryAfter: String?
 
     init?(post: WebhookPost, timeout: Duration) {
-        guard let handle = curl_easy_init() else { return nil }
-        self.handle = handle
+        guard let easy = CurlEasyHandle() else { return nil }
+        self.easy = easy
         self.post = post
         self.body = post.body
         self.timeout = timeout
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        // The lists after the handle (a stored property, freed after this body), which points at them until then:
+        // detach them first so that no pointer outlives its list.
+        _ = ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
+        _ = ccurl_setopt_slist(handle, CURLOPT_RESOLVE, nil)
         curl_slist_free_all(headerList)
         curl_slist_free_all(resolveList)
-        errorBuffer.deallocate()
     }
 
     /// Sends the POST, connecting only to the pinned addresses (`host:port:address[,address…]`), never through a proxy.
     func perform(pinning resolve: String) -> WebhookOutcome {
-        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = CurlEasyHandle.milliseconds(timeout)
         headerList = curl_slist_append(headerList, "Content-Type: application/json")
         headerList = curl_slist_append(headerList, "User-Agent: consent-service")
         // An empty Expect stops libcurl from waiting for "100 Continue" before sending the body.
@@ -48,8 +48,6 @@ final class WebhookCurlRequest {
 
         var setup = CURLE_OK
         func set(_ code: CURLcode) { if setup == CURLE_OK { setup = code } }
-        set(ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
         set(ccurl_setopt_string(handle, CURLOPT_URL, post.url))
         set(ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
@@ -79,10 +77,7 @@ final class WebhookCurlRequest {
         }
         _ = ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, nil)
         guard result == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
-            return .retry(
-                status: nil, reason: detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail,
-                retryAfterSeconds: nil)
+            return .retry(status: nil, reason: easy.errorText(for: result), retryAfterSeconds: nil)
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
