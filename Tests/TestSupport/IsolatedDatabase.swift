@@ -16,14 +16,24 @@ public enum IsolatedDatabase {
         else { throw Unavailable() }
         var logger = Logger(label: "isolated-database")
         logger.logLevel = .warning
-        let admin = PGPool(conninfo: base, size: 1, acquireTimeout: .seconds(60), logger: logger)
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        // The server's connections are shared by every test running at once, so the administrative one is held
+        // only for the statement, not for the whole test.
+        func administer(_ sql: String) async throws {
+            let admin = PGPool(conninfo: base, size: 1, acquireTimeout: .seconds(60), logger: logger)
+            do {
+                try await admin.withConnection { try $0.execute(sql) }
+                await admin.close()
+            } catch {
+                await admin.close()
+                throw error
+            }
+        }
         // The name is made here from hex digits only, so it can be spelled into the statement.
-        try await admin.withConnection { try $0.execute("CREATE DATABASE \(name)") }
+        try await administer("CREATE DATABASE \(name)")
         let url = base[..<slash] + "/" + name
         func drop() async {
-            try? await admin.withConnection { try $0.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-            await admin.close()
+            try? await administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         }
         do {
             if let migrations {
