@@ -89,18 +89,7 @@ enum TestEnvironment {
 
     static func grantServingRole(owner: PGPool) async throws {
         try await owner.withConnection { connection in
-            try connection.execute(
-                """
-                DO $$
-                BEGIN
-                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(servingRole)') THEN
-                        CREATE ROLE \(servingRole) LOGIN;
-                    END IF;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                    NULL;
-                END
-                $$
-                """)
+            try SchemaRoles.createLoginRole(named: servingRole, on: connection)
             _ = try connection.query(SchemaRoles.grant, [servingRole])
         }
     }

@@ -252,6 +252,14 @@ public enum TemporaryDirectory {
 
 /// A loopback port with nothing listening on it: bound to port 0, read, closed.
 public func unusedLoopbackPort() throws -> Int {
+    let (socket, port) = try loopbackSocket()
+    close(socket)
+    return port
+}
+
+/// A TCP socket bound to a free loopback port (port 0, then read back), not yet listening. The caller owns the
+/// descriptor and closes it.
+public func loopbackSocket() throws -> (descriptor: Int32, port: Int) {
     #if canImport(Glibc)
         let stream = Int32(SOCK_STREAM.rawValue)
     #else
@@ -259,7 +267,6 @@ public func unusedLoopbackPort() throws -> Int {
     #endif
     let socket = socket(AF_INET, stream, 0)
     guard socket >= 0 else { throw SMTPTestServerError(description: "socket() failed") }
-    defer { close(socket) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -267,11 +274,13 @@ public func unusedLoopbackPort() throws -> Int {
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0 else { throw SMTPTestServerError(description: "bind() failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
     }
-    guard named == 0 else { throw SMTPTestServerError(description: "getsockname() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound == 0, named == 0 else {
+        close(socket)
+        throw SMTPTestServerError(description: bound == 0 ? "getsockname() failed" : "bind() failed")
+    }
+    return (socket, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -67,21 +67,8 @@ final class EmbeddedPostgres: Sendable {
         for _ in 0..<600 where kill(serverPID, 0) == 0 { usleep(50_000) }
     }
 
-    /// Two commands starting at once may both find the role missing; the loser's error is the winner's success.
     private func createServingRole() throws {
-        let connection = try PGConnection.connect(conninfo, logger: logger)
-        try connection.execute(
-            """
-            DO $$
-            BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(Self.servingRole)') THEN
-                    CREATE ROLE \(Self.servingRole) LOGIN;
-                END IF;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN
-                NULL;
-            END
-            $$
-            """)
+        try SchemaRoles.createLoginRole(named: Self.servingRole, on: PGConnection.connect(conninfo, logger: logger))
     }
 
     private func waitUntilAccepting(logPath: String) throws {
