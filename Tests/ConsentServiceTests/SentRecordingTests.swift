@@ -23,7 +23,7 @@ struct SentRecordingTests {
         try #require(UUID(uuidString: try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid())))
     }
 
-    static func message(_ merchant: TestMerchant, kind: String, consent: UUID?) -> ClaimedMessage {
+    static func message(_ merchant: TestMerchant, kind: OutboxKind, consent: UUID?) -> ClaimedMessage {
         ClaimedMessage(
             merchantId: merchant.id, id: UUID(), consentId: consent, kind: kind, payload: "{}", attempts: 1,
             queuedAt: TestMerchant.start)
@@ -50,13 +50,13 @@ struct SentRecordingTests {
         }
         let handler = try await Self.handler(merchant)
         let batch = [
-            Self.sent(Self.message(merchant, kind: "confirmation", consent: first), at: 10),
-            Self.sent(Self.message(merchant, kind: "confirmation", consent: second), at: 11),
-            Self.sent(Self.message(merchant, kind: "webhook", consent: first), at: 12),
-            Self.sent(Self.message(merchant, kind: "cancellation", consent: first), at: 13),
-            Self.sent(Self.message(merchant, kind: "confirmation", consent: UUID()), at: 14),
+            Self.sent(Self.message(merchant, kind: .confirmation, consent: first), at: 10),
+            Self.sent(Self.message(merchant, kind: .confirmation, consent: second), at: 11),
+            Self.sent(Self.message(merchant, kind: .webhook, consent: first), at: 12),
+            Self.sent(Self.message(merchant, kind: .cancellation, consent: first), at: 13),
+            Self.sent(Self.message(merchant, kind: .confirmation, consent: UUID()), at: 14),
             // A second confirmation of one consent keeps the first one's time on the consent.
-            Self.sent(Self.message(merchant, kind: "confirmation", consent: second), at: 15),
+            Self.sent(Self.message(merchant, kind: .confirmation, consent: second), at: 15),
         ]
         try await pool.withTransaction { connection in try handler.recordSent(batch, on: connection) }
 
@@ -108,7 +108,7 @@ struct SentRecordingTests {
         }
         let pool = merchant.shared.pool
         let handler = try await Self.handler(merchant)
-        let queue = OutboxQueue(pool: pool, recordingSent: handler.recordSent)
+        let queue = OutboxQueue(pool: pool, handler: handler)
         // This merchant's confirmations, leased to this queue's worker as a claim would; the last one then taken
         // over by another worker.
         let claimed = try await pool.withConnection { connection in
@@ -129,7 +129,7 @@ struct SentRecordingTests {
         let written = try await withThrowingTaskGroup(of: (UUID, Bool).self) { group in
             for (outboxId, consentId) in claimed {
                 let message = ClaimedMessage(
-                    merchantId: merchant.id, id: outboxId, consentId: consentId, kind: "confirmation", payload: "{}",
+                    merchantId: merchant.id, id: outboxId, consentId: consentId, kind: .confirmation, payload: "{}",
                     attempts: 1, queuedAt: TestMerchant.start)
                 group.addTask { (consentId, try await queue.markSent(message, Self.sent(message, at: 30).delivery)) }
             }

@@ -20,7 +20,7 @@ import Testing
         let now = due.adding(seconds: 60)
         let merchant = try await NotifierTestDatabase.merchant(withMessages: 1000, dueAt: due)
         let pool = try await NotifierTestDatabase.pool.value
-        let workers = [OutboxQueue(pool: pool), OutboxQueue(pool: pool)]
+        let workers = [OutboxQueue(pool: pool, handler: QueueTestHandler()), OutboxQueue(pool: pool, handler: QueueTestHandler())]
         let claims = try await withThrowingTaskGroup(of: [ClaimedMessage].self) { group in
             for worker in workers {
                 group.addTask {
@@ -54,7 +54,7 @@ import Testing
         let merchant = try await NotifierTestDatabase.merchant(withMessages: 40, dueAt: due)
         let pool = try await NotifierTestDatabase.pool.value
         let refused = Mutex<UUID?>(nil)
-        let queue = OutboxQueue(pool: pool) { sent, connection in
+        let queue = OutboxQueue(pool: pool, handler: QueueTestHandler { sent, connection in
             for message in sent.map(\.message) {
                 // Written inside the record's transaction, so it is gone with a refused record.
                 _ = try connection.query(
@@ -62,7 +62,7 @@ import Testing
                     [message.merchantId, message.id])
                 if message.id == refused.withLock({ $0 }) { throw RefusedRecord() }
             }
-        }
+        })
         let claimed = try await queue.claim(now: now, limit: 100)
         #expect(claimed.count == 40)
         let refusedId = claimed[17].id
@@ -102,8 +102,8 @@ import Testing
         let now = due.adding(seconds: 60)
         let merchant = try await NotifierTestDatabase.merchant(withMessages: 10, dueAt: due)
         let pool = try await NotifierTestDatabase.pool.value
-        let stalled = OutboxQueue(pool: pool, leaseSeconds: 120)
-        let rescuer = OutboxQueue(pool: pool, leaseSeconds: 120)
+        let stalled = OutboxQueue(pool: pool, handler: QueueTestHandler(), leaseSeconds: 120)
+        let rescuer = OutboxQueue(pool: pool, handler: QueueTestHandler(), leaseSeconds: 120)
 
         let held = try await stalled.claim(now: now, limit: 100)
         #expect(held.count == 10)
@@ -128,7 +128,7 @@ import Testing
         let now = due.adding(seconds: 60)
         _ = try await NotifierTestDatabase.merchant(withMessages: 2, dueAt: due)
         let pool = try await NotifierTestDatabase.pool.value
-        let worker = OutboxQueue(pool: pool)
+        let worker = OutboxQueue(pool: pool, handler: QueueTestHandler())
 
         let batch = try await worker.claim(now: now, limit: 10)
         #expect(batch.count == 2)
@@ -145,10 +145,26 @@ import Testing
         #expect(later.first?.attempts == 2)
     }
 
+    /// A message queued by a newer version, of a kind this one does not know, waits for a worker that does.
+    @Test func aMessageOfAnUnknownKindIsNotClaimed() async throws {
+        let due = try #require(Instant(rfc3339: "1992-06-01T00:00:00Z"))
+        let merchant = try await NotifierTestDatabase.merchant(withMessages: 1, dueAt: due)
+        let pool = try await NotifierTestDatabase.pool.value
+        try await pool.withConnection { connection in
+            _ = try connection.query(
+                "INSERT INTO outbox (merchant_id, id, kind, due_at) VALUES ($1, gen_random_uuid(), 'from_a_newer_version', $2)",
+                [merchant, due.rfc3339])
+        }
+        let worker = OutboxQueue(pool: pool, handler: QueueTestHandler())
+        let claimed = try await worker.claim(now: due.adding(seconds: 60), limit: 10)
+        #expect(claimed.map(\.kind) == [.confirmation])
+        #expect(try await NotifierTestDatabase.states(of: merchant) == ["queued": 2])
+    }
+
     @Test func aPermanentFailureEndsTheMessage() async throws {
         let due = try #require(Instant(rfc3339: "1993-01-01T00:00:00Z"))
         let merchant = try await NotifierTestDatabase.merchant(withMessages: 1, dueAt: due)
-        let worker = OutboxQueue(pool: try await NotifierTestDatabase.pool.value)
+        let worker = OutboxQueue(pool: try await NotifierTestDatabase.pool.value, handler: QueueTestHandler())
         let batch = try await worker.claim(now: due, limit: 10)
         #expect(try await worker.markFailed(batch[0], error: "550 no such user", reply: "550 no such user"))
         #expect(try await worker.claim(now: due.adding(seconds: 86_400), limit: 10).isEmpty)

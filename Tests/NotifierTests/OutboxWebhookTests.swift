@@ -14,8 +14,8 @@ struct OutboxWebhookTests {
         var settings = OutboxWorker.Settings()
         settings.concurrency = 1
         return OutboxWorker(
-            queue: OutboxQueue(pool: database.pool, leaseSeconds: 300), transport: NoMail(),
-            webhooks: WebhookTransport(timeout: .seconds(5), allowPrivateDestinations: true), handler: handler,
+            queue: OutboxQueue(pool: database.pool, handler: handler, leaseSeconds: 300), transport: NoMail(),
+            webhooks: WebhookTransport(timeout: .seconds(5), allowPrivateDestinations: true),
             settings: settings, wakeSignal: WakeSignal(), clock: { clock.now }, logger: WorkerTestDatabase.logger)
     }
 

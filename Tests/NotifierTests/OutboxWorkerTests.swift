@@ -36,7 +36,7 @@ struct OutboxWorkerTests {
         settings.batchSize = batchSize
         settings.pollInterval = pollInterval
         return OutboxWorker(
-            queue: OutboxQueue(pool: database.pool, leaseSeconds: 300), transport: transport, handler: handler,
+            queue: OutboxQueue(pool: database.pool, handler: handler, leaseSeconds: 300), transport: transport,
             settings: settings, wakeSignal: wakeSignal, clock: { clock.now }, logger: WorkerTestDatabase.logger)
     }
 
@@ -247,8 +247,8 @@ struct OutboxWorkerTests {
                 settings.concurrency = 3
                 settings.sendBudgetSeconds = 295
                 let worker = OutboxWorker(
-                    queue: OutboxQueue(pool: database.pool, leaseSeconds: 300), transport: transport,
-                    handler: handler, settings: settings, wakeSignal: WakeSignal(), clock: { clock.now },
+                    queue: OutboxQueue(pool: database.pool, handler: handler, leaseSeconds: 300),
+                    transport: transport, settings: settings, wakeSignal: WakeSignal(), clock: { clock.now },
                     logger: WorkerTestDatabase.logger)
                 let draining = Task { try await worker.drainOneBatch() }
                 // One message on the only connection, two waiting for it; the connection looks at a waiting

@@ -100,7 +100,7 @@ import Testing
                 endDate: terms.endDate, objectiveCriteria: "usage " + CombiningMarkup.text),
             card: facts.card, communicationAddress: facts.communicationAddress, cancelURL: facts.cancelURL,
             debit: facts.debit, cancellationEffectiveAt: facts.cancellationEffectiveAt)
-        for kind in MessageKind.allCases {
+        for kind in OutboxKind.emails {
             let content = templates.render(kind, language: language, facts: hostile)
             #expect(CombiningMarkup.isEscaped(in: content.html), "\(language) \(kind) HTML: \(content.html)")
             #expect(CombiningMarkup.isVerbatim(in: content.text), "\(language) \(kind) text: \(content.text)")

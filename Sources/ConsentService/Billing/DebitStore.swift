@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Notifier
 import PGClient
 
 /// Announced debits: each recorded with its `debit.announced` event and, when the consent's terms call for one,
@@ -54,11 +55,9 @@ struct DebitStore: Sendable {
                 debit.date.iso, requiresNotice, noticeId, now.rfc3339,
             ])
             if let noticeId {
-                _ = try connection.query(Outbox.enqueue, [
-                    merchant.merchantId, noticeId, consentId, Outbox.Kind.notice.rawValue,
-                    String(decoding: JSONValue.object(["debitId": .string(debitId.lowercasedString)]).serialized(), as: UTF8.self),
-                    now.rfc3339,
-                ])
+                try OutboxQueue.enqueue(
+                    .notice, id: noticeId, merchantId: merchant.merchantId, consentId: consentId, dueAt: now,
+                    payload: ["debitId": .string(debitId.lowercasedString)], on: connection)
             }
             // The consent row is locked already (byIdForUpdate), so its head is current.
             var head = ConsentChainHead(

@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Notifier
 import PGClient
 
 /// Cancels consents. One transaction makes the consent cancelled, withdraws every notice still queued for it,
@@ -17,16 +18,6 @@ struct CancellationStore: Sendable {
         SET status = 'cancelled', cancel_requested_by = $3, cancel_requested_at = $4, cancel_effective_at = $5,
             cancel_reason = $6, retain_until = $7::date, last_event_seq = $8, last_event_hash = $9, updated_at = $5
         WHERE merchant_id = $1 AND id = $2
-        """)
-
-    /// Notices a worker holds are left to it: it asks again right before handing one over and gives it back
-    /// unsent, or, if it went out first, records it as sent, which it was. `$3` now.
-    static let withdrawNotices = PGStatement(
-        """
-        UPDATE outbox SET state = 'withdrawn', last_error = 'the consent was cancelled', lease_owner = NULL,
-                          lease_until = NULL
-        WHERE merchant_id = $1 AND consent_id = $2 AND kind = 'notice' AND state = 'queued'
-          AND (lease_until IS NULL OR lease_until < $3)
         """)
 
     /// Cancels the consent (or finds it cancelled already) and answers with it.
@@ -84,8 +75,12 @@ struct CancellationStore: Sendable {
         let retainUntil = Retention.retainUntil(
             lastApprovedPayment: lastPaid, endedOn: now.localDate(in: timeZone), months: months)
         let requestedAt = input.requestedAt ?? now
-        let withdrawn = try connection.query(withdrawNotices, [consent.merchantId, consent.id, now.rfc3339]).affectedRows
-        try Outbox.enqueue(.cancellation, for: consent, dueAt: now, on: connection)
+        let withdrawn = try OutboxQueue.withdrawQueued(
+            .notice, merchantId: consent.merchantId, consentId: consent.id, reason: "the consent was cancelled",
+            now: now, on: connection)
+        try OutboxQueue.enqueue(
+            .cancellation, id: UUID.v7(at: now), merchantId: consent.merchantId, consentId: consent.id, dueAt: now,
+            on: connection)
         let event = ConsentEventLog.chain(
             "consent.cancelled",
             data: [

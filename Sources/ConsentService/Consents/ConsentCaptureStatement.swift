@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Notifier
 import PGClient
 
 /// A new consent with its first events and, when it is active, its queued confirmation.
@@ -38,6 +39,15 @@ enum ConsentCaptureStatement {
             let b = 2 * eventBindCount
             return "(\(p(row, b + 1))::uuid, \(p(row, b + 2))::uuid, \(p(row, b + 3))::timestamptz)"
         }
+        let queueConfirmations = OutboxQueue.enqueueSQL(
+            .confirmation,
+            from: """
+                SELECT inserted.merchant_id, q.id, inserted.id, q.due_at
+                FROM inserted
+                JOIN (VALUES \(confirmations.joined(separator: ",\n    ")))
+                    AS q (consent_id, id, due_at) ON q.consent_id = inserted.id
+                WHERE q.id IS NOT NULL
+                """)
         return PGStatement(
             """
             WITH inserted AS (
@@ -50,12 +60,7 @@ enum ConsentCaptureStatement {
                     AS e (consent_id, seq, type, at, actor, data, prev_hash, hash) ON e.consent_id = inserted.id
                 WHERE e.seq IS NOT NULL
             ), queued AS (
-                INSERT INTO outbox (merchant_id, id, consent_id, kind, payload, due_at)
-                SELECT inserted.merchant_id, q.id, inserted.id, 'confirmation', '{}'::jsonb, q.due_at
-                FROM inserted
-                JOIN (VALUES \(confirmations.joined(separator: ",\n    ")))
-                    AS q (consent_id, id, due_at) ON q.consent_id = inserted.id
-                WHERE q.id IS NOT NULL
+                \(queueConfirmations)
             )
             SELECT id FROM inserted
             """, planning: .generic)

@@ -1,5 +1,6 @@
 import ConsentRules
 import Foundation
+import Notifier
 import PGClient
 
 struct PostgresConsentRepository: ConsentRepository {
@@ -276,7 +277,9 @@ struct PostgresConsentRepository: ConsentRepository {
                 message: "Another consent of this merchant already has this recurrenceId.")
         }
         try ConsentEventLog.write([event], of: consent, on: connection)
-        try Outbox.enqueue(.confirmation, for: consent, dueAt: now, on: connection)
+        try OutboxQueue.enqueue(
+            .confirmation, id: UUID.v7(at: now), merchantId: consent.merchantId, consentId: consent.id, dueAt: now,
+            on: connection)
     }
 }
 

@@ -11,7 +11,7 @@ struct ConsentEmail {
     let evidence: MessageEvidence
 
     static func build(
-        _ kind: MessageKind, subject: MessageSubject, templates: MessageTemplates, publicURL: String, outboxId: UUID,
+        _ kind: OutboxKind, subject: MessageSubject, templates: MessageTemplates, publicURL: String, outboxId: UUID,
         date: Instant, keyring: PersonalDataKeyring, debit: MessageFacts.Debit? = nil
     ) throws -> ConsentEmail {
         guard let from = MailAddress(parsing: subject.merchant.sender) else { throw StoredDataError(column: "sender") }

@@ -29,13 +29,10 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     static let actor = "system:notifier"
 
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition {
-        if message.kind == WebhookMessage.kind {
+        if message.kind == .webhook {
             return try await WebhookMessage.compose(message, attemptAt: attemptAt, pool: pool)
         }
-        guard let kind = Self.messageKind(message.kind) else {
-            // Queued by a newer version of the service: leave it for a worker that knows it.
-            throw ComposeError(message: "unknown message kind \(message.kind)")
-        }
+        let kind = message.kind
         guard let consentId = message.consentId,
             let subject = try await subjects.load(merchantId: message.merchantId, consentId: consentId)
         else {
@@ -65,7 +62,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     /// A notice goes out only while its consent can still be debited; asked again right before it is handed
     /// over, since a cancellation may have come while it waited. When the answer cannot be had, it waits too.
     func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool {
-        guard Self.messageKind(message.kind) == .notice else { return true }
+        guard message.kind == .notice else { return true }
         guard let consentId = message.consentId else { return false }
         do {
             return try await pool.withConnection { connection in
@@ -86,20 +83,18 @@ struct ConsentMessageHandler: OutboxMessageHandler {
     /// the order they were recorded, and events on one consent are chained in that order. A message whose consent
     /// no longer exists (or a webhook) gets no event.
     func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws {
-        let emails = sent.compactMap { one -> (OutboxQueue.SentMessage, Outbox.Kind, ConsentChainBatch.Key)? in
-            guard let kind = Outbox.Kind(rawValue: one.message.kind), let consentId = one.message.consentId else {
-                return nil
-            }
-            return (one, kind, ConsentChainBatch.Key(merchantId: one.message.merchantId, consentId: consentId))
+        let emails = sent.compactMap { one -> (OutboxQueue.SentMessage, ConsentChainBatch.Key)? in
+            guard one.message.kind.isEmail, let consentId = one.message.consentId else { return nil }
+            return (one, ConsentChainBatch.Key(merchantId: one.message.merchantId, consentId: consentId))
         }
-        var chains = try ConsentChainBatch.lock(emails.map { $0.2 }, on: connection)
-        for (one, kind, key) in emails where chains.contains(key) {
+        var chains = try ConsentChainBatch.lock(emails.map { $0.1 }, on: connection)
+        for (one, key) in emails where chains.contains(key) {
             let (message, delivery) = (one.message, one.delivery)
             var data: [String: JSONValue] = [
                 "outboxId": .string(message.id.lowercasedString), "messageId": .string(delivery.messageId),
                 "sentAt": .string(delivery.sentAt.rfc3339), "serverReply": .string(delivery.serverReply),
             ]
-            switch kind {
+            switch one.message.kind {
             case .confirmation:
                 chains.append(
                     "confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
@@ -113,13 +108,15 @@ struct ConsentMessageHandler: OutboxMessageHandler {
                 chains.append(
                     "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
                     to: key)
+            case .webhook:
+                break
             }
         }
         try chains.write(on: connection)
     }
 
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
-        if message.kind == WebhookMessage.kind {
+        if message.kind == .webhook {
             if failure.destinationGone { try WebhookMessage.disableEndpoint(of: message, at: failure.at, on: connection) }
             return
         }
@@ -127,7 +124,7 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             var head = try ConsentChainHead.lock(merchantId: message.merchantId, consentId: consentId, on: connection)
         else { return }
         try head.append(
-            "\(message.kind).failed",
+            "\(message.kind.rawValue).failed",
             data: [
                 "outboxId": .string(message.id.lowercasedString), "attempts": .integer(message.attempts),
                 "reason": .string(failure.reason),
@@ -139,17 +136,8 @@ struct ConsentMessageHandler: OutboxMessageHandler {
         metrics.attemptFinished(kind: message.kind, result: result)
     }
 
-    func giveUpAfterSeconds(forKind kind: String) -> Int64? {
-        kind == WebhookMessage.kind ? WebhookMessage.giveUpAfterSeconds : nil
-    }
-
-    static func messageKind(_ kind: String) -> MessageKind? {
-        switch Outbox.Kind(rawValue: kind) {
-        case .confirmation: .confirmation
-        case .notice: .notice
-        case .cancellation: .cancellation
-        case nil: nil
-        }
+    func giveUpAfterSeconds(for kind: OutboxKind) -> Int64? {
+        kind == .webhook ? WebhookMessage.giveUpAfterSeconds : nil
     }
 }
 

@@ -8,7 +8,7 @@ struct NotifierMetrics: Sendable {
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         // Present at zero from the start, so that alerts on their increase work before the first event.
-        for kind in ["confirmation", WebhookMessage.kind] {
+        for kind in [OutboxKind.confirmation, .webhook] {
             for result in [OutboxAttemptResult.sent, .failed, .retryScheduled, .withdrawn] {
                 attemptFinished(kind: kind, result: result, by: 0)
             }
@@ -16,12 +16,13 @@ struct NotifierMetrics: Sendable {
         confirmationsOverdue(0)
     }
 
-    private func counter(_ name: String, _ help: String, kind: String) -> Counter {
+    private func counter(_ name: String, _ help: String, kind: OutboxKind) -> Counter {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: name, unitName: "total", helpText: help), labels: [("kind", kind)])
+            descriptor: MetricNameDescriptor(metricName: name, unitName: "total", helpText: help),
+            labels: [("kind", kind.rawValue)])
     }
 
-    func attemptFinished(kind: String, result: OutboxAttemptResult, by count: Int64 = 1) {
+    func attemptFinished(kind: OutboxKind, result: OutboxAttemptResult, by count: Int64 = 1) {
         switch result {
         case .sent:
             counter("messages_sent", "Messages the SMTP server (or outbox folder) or webhook endpoint accepted.", kind: kind).increment(by: count)

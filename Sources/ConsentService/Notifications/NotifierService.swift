@@ -35,11 +35,10 @@ struct NotifierService: Service {
             pool: pool, templates: templates, publicURL: configuration.publicURL, metrics: metrics,
             keyring: keyring)
         let worker = OutboxWorker(
-            queue: OutboxQueue(pool: pool, leaseSeconds: configuration.leaseSeconds, recordingSent: handler.recordSent),
+            queue: OutboxQueue(pool: pool, handler: handler, leaseSeconds: configuration.leaseSeconds),
             transport: transport,
             webhooks: WebhookTransport(allowPrivateDestinations: configuration.allowPrivateWebhookDestinations),
-            handler: handler, settings: configuration.worker, wakeSignal: wakeSignal, clock: clock.now,
-            logger: logger)
+            settings: configuration.worker, wakeSignal: wakeSignal, clock: clock.now, logger: logger)
         let overdueCheck = ConfirmationOverdueCheck(
             pool: pool, clock: clock, metrics: metrics, interval: configuration.overdueCheckInterval, logger: logger)
         let listener = PGListener(conninfo: conninfo, channels: [channel], logger: logger) { wakeSignal.wake() }

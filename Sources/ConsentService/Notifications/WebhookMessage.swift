@@ -6,7 +6,6 @@ import PGClient
 /// One webhook delivery, as migration 0007's trigger queued it: the body is built from the consent event that
 /// caused it (which never changes, so every attempt posts the same bytes), signed afresh for each attempt.
 enum WebhookMessage {
-    static let kind = "webhook"
     /// As long as a delivery keeps failing transiently before it fails for good (CONTRACT.md, "Webhooks").
     static let giveUpAfterSeconds: Int64 = 2 * 3600
 

@@ -1,4 +1,5 @@
 import Foundation
+import Notifier
 import PGClient
 
 /// Keeps every stored piece of personal data sealed under the current key: seals rows written before sealing
@@ -141,16 +142,8 @@ struct PersonalDataSealing: Sendable {
 
     private static let outbox = Target(
         name: "outbox",
-        select: PGStatement(
-            """
-            SELECT merchant_id, id, recipient, recipient_sealed, recipient_key FROM outbox
-            WHERE kind <> 'webhook'
-              AND (recipient IS NOT NULL OR ($1::text IS NOT NULL AND recipient_key <> $1))
-            LIMIT $2 FOR UPDATE
-            """),
-        update: PGStatement(
-            "UPDATE outbox SET recipient = NULL, recipient_sealed = $3, recipient_key = $4 WHERE merchant_id = $1 AND id = $2"
-        ),
+        select: OutboxQueue.recipientsToSealStatement,
+        update: OutboxQueue.sealRecipientStatement,
         seal: { row, keyring in
             var cursor = RowCursor(row)
             let merchantId: String = try cursor.next()

@@ -76,18 +76,21 @@ public enum OutboxAttemptResult: Sendable, Equatable {
 public protocol OutboxMessageHandler: Sendable {
     /// Builds the message for this attempt. Throwing counts as a transient failure.
     func compose(_ message: ClaimedMessage, attemptAt: Instant) async throws -> OutboxComposition
+    /// Runs in the transaction that marks a batch of messages sent, with only those whose lease was still ours,
+    /// in the order they were recorded; if it throws, none of them is recorded.
+    func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws
     /// Runs in the transaction that marks the message failed for good, only while the lease is held.
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws
     /// Called after the attempt's outcome was committed (or found superseded), for metrics and logs.
     func attemptFinished(_ message: ClaimedMessage, result: OutboxAttemptResult)
     /// How long messages of this kind keep being retried after they were queued; nil for the worker's setting.
-    func giveUpAfterSeconds(forKind kind: String) -> Int64?
+    func giveUpAfterSeconds(for kind: OutboxKind) -> Int64?
     /// Asked again right before a composed email is handed over, which may be minutes after it was composed
     /// (it waited for a connection): false gives the message back unsent, and its next attempt decides anew.
     func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool
 }
 
 extension OutboxMessageHandler {
-    public func giveUpAfterSeconds(forKind kind: String) -> Int64? { nil }
+    public func giveUpAfterSeconds(for kind: OutboxKind) -> Int64? { nil }
     public func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool { true }
 }

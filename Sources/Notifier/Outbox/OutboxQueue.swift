@@ -7,7 +7,7 @@ public struct ClaimedMessage: Sendable {
     public let merchantId: String
     public let id: UUID
     public let consentId: UUID?
-    public let kind: String
+    public let kind: OutboxKind
     public let payload: String
     /// Attempts including this one.
     public let attempts: Int
@@ -21,23 +21,19 @@ public struct OutboxQueue: Sendable {
     public let pool: PGPool
     public let workerId: UUID
     public let leaseSeconds: Int64
-    /// Messages sent at about the same time are recorded together: one statement marks them all sent, then
-    /// `recordingSent` writes what goes with them, in one transaction with one commit.
+    /// What the messages mean: it composes them, and records with them what their sending or failure changes.
+    public let handler: any OutboxMessageHandler
+    /// Messages sent at about the same time are recorded together: one statement marks them all sent, then the
+    /// handler writes what goes with them, in one transaction with one commit.
     private let sentRecords: StatementBatcher<SentMessage, Bool>
 
-    /// What is written with a batch of messages just marked sent, in the same transaction: it sees only those
-    /// whose lease was still ours, and if it throws none of them is recorded.
-    public typealias SentRecorder = @Sendable ([SentMessage], PGConnection) throws -> Void
-
-    public init(
-        pool: PGPool, workerId: UUID = UUID(), leaseSeconds: Int64 = 120,
-        recordingSent: @escaping SentRecorder = { _, _ in }
-    ) {
+    public init(pool: PGPool, handler: any OutboxMessageHandler, workerId: UUID = UUID(), leaseSeconds: Int64 = 120) {
         self.pool = pool
+        self.handler = handler
         self.workerId = workerId
         self.leaseSeconds = leaseSeconds
         sentRecords = StatementBatcher(pool: pool, concurrency: 2, maxBatch: 64) { connection, sent in
-            Self.recordSent(sent, by: workerId, recordingSent: recordingSent, on: connection)
+            Self.recordSent(sent, by: workerId, handler: handler, on: connection)
         }
     }
 
@@ -46,6 +42,7 @@ public struct OutboxQueue: Sendable {
         WITH due AS MATERIALIZED (
             SELECT merchant_id, id FROM outbox
             WHERE state = 'queued' AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+              AND kind = ANY($5::text[])
             ORDER BY due_at
             LIMIT $2
             FOR UPDATE SKIP LOCKED
@@ -116,13 +113,20 @@ public struct OutboxQueue: Sendable {
         WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
         """)
 
+    /// Claims only kinds this version knows: a message queued by a newer version waits for a worker of that
+    /// version instead of failing here.
     public func claim(now: Instant, limit: Int) async throws -> [ClaimedMessage] {
-        let binds: [any PGBindable] = [now.rfc3339, limit, workerId, now.adding(seconds: leaseSeconds).rfc3339]
+        let binds: [any PGBindable] = [
+            now.rfc3339, limit, workerId, now.adding(seconds: leaseSeconds).rfc3339,
+            PGTextArray(OutboxKind.allCases.map(\.rawValue)),
+        ]
         return try await pool.withConnection { connection in
             try connection.query(Self.claimStatement, binds).map { row in
-                ClaimedMessage(
+                let kind = try row.decode(String.self, 3)
+                guard let known = OutboxKind(rawValue: kind) else { throw UnknownOutboxKind(kind: kind) }
+                return ClaimedMessage(
                     merchantId: try row.decode(String.self, 0), id: try row.decode(UUID.self, 1),
-                    consentId: try row.decode(UUID?.self, 2), kind: try row.decode(String.self, 3),
+                    consentId: try row.decode(UUID?.self, 2), kind: known,
                     payload: try row.decode(String.self, 4), attempts: try row.decode(Int.self, 5),
                     queuedAt: Instant(microsecondsSinceEpoch: try row.decode(Int64.self, 6)))
             }
@@ -160,8 +164,7 @@ public struct OutboxQueue: Sendable {
         public let delivery: Delivery
     }
 
-    /// Records a sent message, with what the queue's `recordingSent` writes for it, only while the lease is
-    /// still ours. Returns false (and writes nothing) when another worker has taken the message over.
+    /// Records a sent message, with what the handler writes for it, only while the lease is still ours. Returns false (and writes nothing) when another worker has taken the message over.
     public func markSent(_ message: ClaimedMessage, _ delivery: Delivery) async throws -> Bool {
         try await sentRecords.answer(SentMessage(message: message, delivery: delivery))
     }
@@ -170,11 +173,11 @@ public struct OutboxQueue: Sendable {
     /// consent, say), each message is written again in its own transaction, so that one message's failure is
     /// its own and never another's.
     static func recordSent(
-        _ sent: [SentMessage], by workerId: UUID, recordingSent: SentRecorder, on connection: PGConnection
+        _ sent: [SentMessage], by workerId: UUID, handler: any OutboxMessageHandler, on connection: PGConnection
     ) -> [Result<Bool, any Error>] {
         if sent.count > 1,
             let written = try? connection.transaction({ connection in
-                try writeSent(sent, by: workerId, recordingSent: recordingSent, on: connection)
+                try writeSent(sent, by: workerId, handler: handler, on: connection)
             })
         {
             return written.map { .success($0) }
@@ -182,7 +185,7 @@ public struct OutboxQueue: Sendable {
         return sent.map { one in
             Result {
                 try connection.transaction { connection in
-                    try writeSent([one], by: workerId, recordingSent: recordingSent, on: connection)[0]
+                    try writeSent([one], by: workerId, handler: handler, on: connection)[0]
                 }
             }
         }
@@ -190,7 +193,7 @@ public struct OutboxQueue: Sendable {
 
     /// Per message, whether it was ours to mark sent.
     private static func writeSent(
-        _ sent: [SentMessage], by workerId: UUID, recordingSent: SentRecorder, on connection: PGConnection
+        _ sent: [SentMessage], by workerId: UUID, handler: any OutboxMessageHandler, on connection: PGConnection
     ) throws -> [Bool] {
         func column(_ value: (SentMessage) -> String?) -> PGTextArray { PGTextArray(sent.map(value)) }
         let binds: [any PGBindable] = [
@@ -207,8 +210,14 @@ public struct OutboxQueue: Sendable {
         }
         let ours = sent.map { marked.contains(MessageKey(merchantId: $0.message.merchantId, id: $0.message.id)) }
         let recorded = zip(sent, ours).filter { $0.1 }.map { $0.0 }
-        if !recorded.isEmpty { try recordingSent(recorded, connection) }
+        if !recorded.isEmpty { try handler.recordSent(recorded, on: connection) }
         return ours
+    }
+
+    /// A row of a kind outside ``OutboxKind`` came back from a claim that asks for known kinds only.
+    struct UnknownOutboxKind: Error, CustomStringConvertible {
+        let kind: String
+        var description: String { "the outbox returned a message of unknown kind \(kind)" }
     }
 
     /// An outbox row's key.

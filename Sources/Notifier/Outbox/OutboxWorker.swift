@@ -26,7 +26,6 @@ public struct OutboxWorker: Service {
     let queue: OutboxQueue
     let transport: any MessageTransport
     let webhooks: WebhookTransport
-    let handler: any OutboxMessageHandler
     let settings: Settings
     let wakeSignal: WakeSignal
     let clock: @Sendable () -> Instant
@@ -34,18 +33,19 @@ public struct OutboxWorker: Service {
 
     public init(
         queue: OutboxQueue, transport: any MessageTransport, webhooks: WebhookTransport = WebhookTransport(),
-        handler: any OutboxMessageHandler, settings: Settings, wakeSignal: WakeSignal,
+        settings: Settings, wakeSignal: WakeSignal,
         clock: @escaping @Sendable () -> Instant, logger: Logger
     ) {
         self.queue = queue
         self.transport = transport
         self.webhooks = webhooks
-        self.handler = handler
         self.settings = settings
         self.wakeSignal = wakeSignal
         self.clock = clock
         self.logger = logger
     }
+
+    var handler: any OutboxMessageHandler { queue.handler }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -156,7 +156,7 @@ public struct OutboxWorker: Service {
         async -> OutboxAttemptResult
     {
         let now = clock()
-        let giveUpAfter = handler.giveUpAfterSeconds(forKind: message.kind) ?? settings.giveUpAfterSeconds
+        let giveUpAfter = handler.giveUpAfterSeconds(for: message.kind) ?? settings.giveUpAfterSeconds
         if now >= message.queuedAt.adding(seconds: giveUpAfter) {
             return await fail(message, reason: "gave up after \(message.attempts) attempts: \(reason)", reply: reply)
         }

@@ -55,7 +55,7 @@ public struct MessageTemplates: Sendable {
     }
 
     /// Subject and text get the facts as they are; HTML gets them escaped (``HTMLEscaping``).
-    public func render(_ kind: MessageKind, language tag: String, facts: MessageFacts) -> RenderedContent {
+    public func render(_ kind: OutboxKind, language tag: String, facts: MessageFacts) -> RenderedContent {
         let language = language(for: tag)
         let context = facts.templateContext
         func part(_ name: String, _ context: Any) -> String {
@@ -95,11 +95,11 @@ public struct MessageTemplates: Sendable {
             guard form.contains("sample-csrf"), form.contains(sample.cancelURL) else {
                 throw TemplateError(message: "\(language)/\(PageKind.cancel.rawValue).html has no form posting to the cancel link")
             }
-            for name in MessageKind.allCases.flatMap({ kind in Self.parts.map { "\(kind.rawValue).\($0)" } }) + Self.partials
+            for name in OutboxKind.emails.flatMap({ kind in Self.parts.map { "\(kind.rawValue).\($0)" } }) + Self.partials
             where library.getTemplate(named: "\(language)/\(name)") == nil {
                 throw TemplateError(message: "template \(language)/\(name).mustache is missing")
             }
-            for kind in MessageKind.allCases {
+            for kind in OutboxKind.emails {
                 let facts = try SampleFacts.make()
                 let content = render(kind, language: language, facts: facts)
                 var required = [facts.merchantName, facts.supportEmail, MessageFacts.display(facts.terms.amount)]
@@ -139,7 +139,7 @@ public struct MessageTemplates: Sendable {
                     message: "\(language)/\(name) does not show what was typed " + (html ? "escaped once" : "as it was typed"))
             }
         }
-        for kind in MessageKind.allCases {
+        for kind in OutboxKind.emails {
             let content = render(kind, language: language, facts: facts)
             try check(content.subject, "\(kind.rawValue).subject", html: false)
             try check(content.text, "\(kind.rawValue).text", html: false)

@@ -34,7 +34,7 @@ enum NotifierTestDatabase {
             _ = try connection.query(
                 """
                 INSERT INTO outbox (merchant_id, id, kind, due_at)
-                SELECT $1, gen_random_uuid(), 'test', $2::timestamptz FROM generate_series(1, $3)
+                SELECT $1, gen_random_uuid(), 'confirmation', $2::timestamptz FROM generate_series(1, $3)
                 """, [merchant, due.rfc3339, count])
         }
         return merchant

@@ -6,7 +6,7 @@ import PGClient
 import Synchronization
 import TestSupport
 
-/// Composes a small plain-text message for each outbox row of kind `test` and remembers what the worker told it.
+/// Composes a small plain-text message for each outbox row, whatever its kind, and remembers what the worker told it.
 final class TestMessageHandler: OutboxMessageHandler {
     private let recorded = Mutex<(composed: Int, failed: [UUID], results: [OutboxAttemptResult])>((0, [], []))
 
@@ -31,7 +31,7 @@ final class TestMessageHandler: OutboxMessageHandler {
             evidence: MessageEvidence(recipient: .plain("consumer@example.org"), subject: "outbox", language: "en"))
     }
 
-    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
+    func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws {}
 
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
         recorded.withLock { $0.failed.append(message.id) }
@@ -86,7 +86,7 @@ struct WorkerTestDatabase {
             try connection.query(
                 """
                 INSERT INTO outbox (merchant_id, id, kind, due_at)
-                SELECT $1, gen_random_uuid(), 'test', $2::timestamptz + g * interval '1 millisecond'
+                SELECT $1, gen_random_uuid(), 'confirmation', $2::timestamptz + g * interval '1 millisecond'
                 FROM generate_series(1, $3) AS g
                 RETURNING id
                 """, [merchant, due.rfc3339, count]
@@ -132,7 +132,7 @@ struct WorkerTestDatabase {
     }
 }
 
-/// Posts each outbox row of kind `test` as a signed webhook to `url`; gives up after two hours, as webhooks do.
+/// Posts each outbox row, whatever its kind, as a signed webhook to `url`; gives up after two hours, as webhooks do.
 final class TestWebhookHandler: OutboxMessageHandler {
     let url: String
     private let recorded = Mutex<(failed: [UUID], gone: [UUID], results: [OutboxAttemptResult])>(([], [], []))
@@ -153,7 +153,7 @@ final class TestWebhookHandler: OutboxMessageHandler {
             evidence: MessageEvidence(recipient: .plain(url), subject: "consent.cancelled", language: nil))
     }
 
-    func recordSent(_ message: ClaimedMessage, _ delivery: OutboxQueue.Delivery, on connection: PGConnection) throws {}
+    func recordSent(_ sent: [OutboxQueue.SentMessage], on connection: PGConnection) throws {}
 
     func recordFailed(_ message: ClaimedMessage, _ failure: OutboxFailure, on connection: PGConnection) throws {
         recorded.withLock {
@@ -166,5 +166,5 @@ final class TestWebhookHandler: OutboxMessageHandler {
         recorded.withLock { $0.results.append(result) }
     }
 
-    func giveUpAfterSeconds(forKind kind: String) -> Int64? { 2 * 3600 }
+    func giveUpAfterSeconds(for kind: OutboxKind) -> Int64? { 2 * 3600 }
 }

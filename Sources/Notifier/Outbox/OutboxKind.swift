@@ -1,0 +1,17 @@
+/// Every kind of message the outbox carries. A new kind is one case here; an email kind also needs its
+/// templates, which the template check at start insists on.
+public enum OutboxKind: String, CaseIterable, Sendable {
+    case confirmation
+    case notice
+    case cancellation
+    /// A post to one of the merchant's webhook endpoints, queued by the database itself (migration 0007).
+    case webhook
+
+    /// The kinds that are emails to the consumer, each with its templates.
+    public static let emails = allCases.filter(\.isEmail)
+
+    public var isEmail: Bool { self != .webhook }
+
+    /// An email of this kind must carry the cancel link; the cancellation's own confirmation need not.
+    var requiresCancelLink: Bool { self != .cancellation }
+}
