@@ -1,4 +1,5 @@
 import Dispatch
+import Notifier
 import Synchronization
 
 /// Work started at once on another thread, whose result a blocking caller collects when it needs it: lets a
@@ -9,7 +10,7 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     private let outcome = Mutex<Result<Value, any Error>?>(nil)
 
     init(_ work: @escaping @Sendable () throws -> Value) {
-        DispatchQueue.global().async {
+        BlockingThreads.shared.start {
             let result = Result(catching: work)
             self.outcome.withLock { $0 = result }
             self.finished.signal()

@@ -1,5 +1,4 @@
 import ConsentRules
-import Dispatch
 import Foundation
 
 /// Writes each message as `<message-id>.eml` into a folder, exactly as it would go to an SMTP server. A file is
@@ -20,21 +19,18 @@ public struct EmlFolderTransport: MessageTransport {
         let name = Self.fileName(for: message.messageId)
         let directory = self.directory
         // File writes block; they stay off the cooperative threads.
-        return await withCheckedContinuation { (continuation: CheckedContinuation<SMTPOutcome?, Never>) in
-            DispatchQueue.global().async {
-                let final = directory + "/" + name
-                let temporary = directory + "/." + name + ".tmp"
-                do {
-                    try Data(message.bytes).write(to: URL(fileURLWithPath: temporary))
-                    if FileManager.default.fileExists(atPath: final) {
-                        try FileManager.default.removeItem(atPath: final)
-                    }
-                    try FileManager.default.moveItem(atPath: temporary, toPath: final)
-                    continuation.resume(returning: .accepted(reply: "250 written to \(name)"))
-                } catch {
-                    continuation.resume(
-                        returning: .transientFailure(reply: nil, reason: "cannot write \(name): \(error.localizedDescription)"))
+        return await BlockingThreads.shared.run { () -> SMTPOutcome? in
+            let final = directory + "/" + name
+            let temporary = directory + "/." + name + ".tmp"
+            do {
+                try Data(message.bytes).write(to: URL(fileURLWithPath: temporary))
+                if FileManager.default.fileExists(atPath: final) {
+                    try FileManager.default.removeItem(atPath: final)
                 }
+                try FileManager.default.moveItem(atPath: temporary, toPath: final)
+                return .accepted(reply: "250 written to \(name)")
+            } catch {
+                return .transientFailure(reply: nil, reason: "cannot write \(name): \(error.localizedDescription)")
             }
         }
     }

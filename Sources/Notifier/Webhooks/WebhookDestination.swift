@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Where a webhook URL leads: its host and port, and the addresses the host resolved to, each of which passed
@@ -39,13 +38,9 @@ public struct WebhookDestination: Sendable, Equatable {
         return (bare, port)
     }
 
-    /// Resolves and checks on a dispatch thread: the system resolver blocks.
+    /// Resolves and checks on ``BlockingThreads``: the system resolver blocks.
     public static func resolve(_ url: String, allowPrivate: Bool) async -> Result<WebhookDestination, Problem> {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: resolveBlocking(url, allowPrivate: allowPrivate))
-            }
-        }
+        await BlockingThreads.shared.run { resolveBlocking(url, allowPrivate: allowPrivate) }
     }
 
     static func resolveBlocking(_ url: String, allowPrivate: Bool) -> Result<WebhookDestination, Problem> {

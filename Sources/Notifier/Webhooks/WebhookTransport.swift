@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -38,7 +37,7 @@ public enum WebhookOutcome: Sendable, Equatable {
 /// (unless private destinations are allowed); libcurl is then pinned to those addresses, so a name cannot
 /// resolve to a public address for the check and a private one for the connection.
 ///
-/// A blocking transfer runs on a dispatch thread, never on the cooperative pool or an event loop.
+/// A blocking transfer runs on ``BlockingThreads``, never on the cooperative pool or an event loop.
 public struct WebhookTransport: Sendable {
     public let timeout: Duration
     public let allowPrivateDestinations: Bool
@@ -51,10 +50,8 @@ public struct WebhookTransport: Sendable {
     public func deliver(_ post: WebhookPost) async -> WebhookOutcome {
         let timeout = self.timeout
         let allowPrivate = allowPrivateDestinations
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.deliverBlocking(post, timeout: timeout, allowPrivate: allowPrivate))
-            }
+        return await BlockingThreads.shared.run {
+            Self.deliverBlocking(post, timeout: timeout, allowPrivate: allowPrivate)
         }
     }
 
