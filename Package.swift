@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PGClientTests",
-            dependencies: ["PGClient"],
+            dependencies: ["PGClient", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import PGClient
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ConsentService

@@ -43,8 +43,7 @@ enum TestEnvironment {
         try await MessageTemplates.load(directory: packageRoot + "/templates")
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let packageRoot = PackageRoot.path
 
     /// A database of the process's own in the test server, not the server's default one, where the client
     /// library's tests create and drop tables of their own while the grant below goes through every table.

@@ -1,5 +1,6 @@
 import Logging
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("Statements on one connection")
@@ -141,8 +142,8 @@ struct ConnectionTests {
     }
 
     @Test func connectFailuresNeverRevealThePassword() async throws {
-        let events = Shared<[(level: Logger.Level, text: String)]>([])
-        let logger = Logger(label: "recording") { _ in RecordingLogHandler(events: events) }
+        let logs = LogCapture()
+        let logger = logs.logger()
         let password = "hunter2-not-logged"
         try await TestDatabase.withPool(
             size: 1, conninfo: "postgresql://nobody:\(password)@127.0.0.1:1/none?connect_timeout=2", logger: logger
@@ -155,7 +156,7 @@ struct ConnectionTests {
             #expect(error?.description.contains(password) == false)
             #expect(error?.debugDescription.contains(password) == false)
         }
-        let logged = events.value
+        let logged = logs.records
         #expect(logged.contains { $0.level == .warning })
         #expect(!logged.contains { $0.text.contains(password) })
     }

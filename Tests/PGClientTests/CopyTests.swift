@@ -1,4 +1,5 @@
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("COPY")

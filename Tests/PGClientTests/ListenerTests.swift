@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PGClient
+import TestSupport
 import Synchronization
 import Testing
 

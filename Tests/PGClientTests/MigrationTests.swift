@@ -1,5 +1,6 @@
 import Foundation
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("Loading migration files")

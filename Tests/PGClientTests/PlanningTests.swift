@@ -1,4 +1,5 @@
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("How prepared statements are planned")

@@ -1,5 +1,6 @@
 import Foundation
 import PGClient
+import TestSupport
 import Testing
 
 @Suite("Pool recovery after the server drops sessions")

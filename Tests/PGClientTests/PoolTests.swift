@@ -1,5 +1,6 @@
 import Foundation
 @testable import PGClient
+import TestSupport
 import Testing
 
 @Suite("Pool leases")

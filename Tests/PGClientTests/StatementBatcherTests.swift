@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import PGClient
+import TestSupport
 
 /// `StatementBatcher` against the real database: lookups that arrive while a batch runs go together in the next.
 @Suite struct StatementBatcherTests {

@@ -2,11 +2,11 @@ import ConsentRules
 import Foundation
 import Logging
 import PGClient
+import TestSupport
 
 /// The test process's database for notifier tests, migrated once.
 enum NotifierTestDatabase {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let packageRoot = PackageRoot.path
 
     static let pool = Task<PGPool, any Error> {
         guard let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] else {

@@ -1,24 +1,23 @@
 import Foundation
-import TestSupport
 
 /// A PostgreSQL server of the test's own (`scripts/pg-temp`, with or without TLS), stopped by its PID
 /// (`scripts/pg-temp stop` reads it from the cluster's `postmaster.pid`) however the test ends.
-struct TemporaryPostgres: Sendable {
-    static let script = TestEnvironment.packageRoot + "/scripts/pg-temp"
+public struct TemporaryPostgres: Sendable {
+    static let script = PackageRoot.path + "/scripts/pg-temp"
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let port: Int
-    let directory: String
+    public let port: Int
+    public let directory: String
 
-    static func with<T>(tlsCertificate: String, key: String, _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+    public static func with<T>(tlsCertificate: String, key: String, _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
         try await with(startOptions: ["--ssl", tlsCertificate, key], body)
     }
 
     /// A server that offers no TLS at all.
-    static func withoutTLS<T>(_ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+    public static func withoutTLS<T>(_ body: (TemporaryPostgres) async throws -> T) async throws -> T {
         try await with(startOptions: [], body)
     }
 
@@ -53,7 +52,7 @@ struct TemporaryPostgres: Sendable {
     }
 
     /// The PID the server wrote when it started, to check it is gone afterwards.
-    var pid: Int32? {
+    public var pid: Int32? {
         guard let text = try? String(contentsOfFile: directory + "/db/postmaster.pid", encoding: .utf8) else { return nil }
         return text.split(separator: "\n").first.flatMap { Int32($0) }
     }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Runs a program found on PATH to its end and returns its exit status and its output (stdout, then stderr).
 /// Input and output go through files, as `ServiceProcess` does, rather than pipes.
-enum ExternalCommand {
-    static func run(_ name: String, _ arguments: [String], input: [UInt8]? = nil) async throws
+public enum ExternalCommand {
+    public static func run(_ name: String, _ arguments: [String], input: [UInt8]? = nil) async throws
         -> (status: Int32, output: String)
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("command-\(UUID().uuidString)")

@@ -1,10 +1,8 @@
 import Foundation
 import Logging
-import PGClient
+@testable import PGClient
 import TestSupport
 import Testing
-
-@testable import ConsentService
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +11,7 @@ import Testing
 /// TLS to PostgreSQL with `sslmode=verify-full`, against a server of the test's own whose certificate (for
 /// `localhost`) a test CA signed: trusted, it connects over TLS; a CA that did not sign it, or a host name the
 /// certificate does not name, is refused; and no error or log line shows the password.
-@Suite struct PostgresTLSTests {
+@Suite struct TLSConnectionTests {
     static let password = "pw-" + UUID().uuidString
 
     static func conninfo(port: Int, host: String, rootCertificate: String, extra: String = "") -> String {
@@ -71,27 +69,6 @@ import Testing
                 let error = await Self.failure(of: conninfo, logs: logs)
                 #expect(error == nil, "\(conninfo): \(String(reflecting: error))")
             }
-        }
-    }
-
-    /// A weak mode the operator chose for a server elsewhere is used as given, and said once at start.
-    @Test func aWeakModeToARemoteServerIsWarnedOfWhenTheDatabaseIsOpened() async throws {
-        let base = "postgresql://consents:\(Self.password)@"
-        for (url, warned) in [
-            (base + "db.consents.invalid/consents?sslmode=require", true),
-            ("host=db.consents.invalid dbname=consents password=\(Self.password) sslmode=disable", true),
-            (base + "db.consents.invalid/consents?sslmode=verify-full", false),
-            (base + "db.consents.invalid/consents", false),
-            (base + "127.0.0.1/consents?sslmode=disable", false),
-        ] {
-            let logs = LogCapture()
-            var configuration = AppConfiguration()
-            configuration.databaseURL = url
-            let session = try DatabaseSession.open(configuration, logger: logs.logger())
-            await session.close()
-            let warnings = logs.records.filter { $0.level == .warning }.map(\.text)
-            #expect(warnings.count == (warned ? 1 : 0), "\(warnings)")
-            #expect(warnings.allSatisfy { $0.contains("pg.sslmode=") && !$0.contains(Self.password) }, "\(warnings)")
         }
     }
 
