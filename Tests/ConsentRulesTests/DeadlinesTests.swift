@@ -67,7 +67,8 @@ struct DeadlinesTests {
         #expect(policy.noticeDays == 14)
         #expect(policy.retentionMonths == 18)
         #expect(policy.activationWindowSeconds == 86_400)
+        #expect(!policy.increasesByNotice)
         #expect(policy.json.canonicalText
-                == #"{"activationWindowSeconds":86400,"confirmationBusinessDays":2,"noticeDays":14,"retentionMonths":18,"version":1}"#)
+                == #"{"activationWindowSeconds":86400,"confirmationBusinessDays":2,"increasesByNotice":false,"noticeDays":14,"retentionMonths":18,"version":1}"#)
     }
 }

@@ -245,3 +245,45 @@ enum SimpleValidity {
         return reasons
     }
 }
+
+/// Terms that came from an amendment by notice apply only once their notice has had the policy's days.
+@Suite("Debit validity under an amendment by notice")
+struct AmendedDebitValidityTests {
+    static func consent(noticeSentAt: String?) -> DebitConsent {
+        let base = DebitValidityTests.consent()
+        return DebitConsent(
+            status: base.status, terms: base.terms, card: base.card, noticeDays: 14, timeZone: base.timeZone,
+            amendmentNotice: .init(sentAt: noticeSentAt.flatMap(Instant.init(rfc3339:))))
+    }
+
+    static func decide(_ consent: DebitConsent, on day: String) -> ValidityDecision {
+        DebitValidity.decide(
+            consent, amount: DebitValidityTests.euros(1023), date: DebitValidityTests.date(day), notices: [],
+            now: DebitValidityTests.now)
+    }
+
+    /// Sent at 22:30 UTC on 14 January, which is already 15 January in Vilnius: 14 days from there is the 29th.
+    @Test func theNoticeDaysCountFromTheLocalDayItWasSent() {
+        let consent = Self.consent(noticeSentAt: "2026-01-14T22:30:00Z")
+        let early = Self.decide(consent, on: "2026-02-28")
+        #expect(early.valid)
+        let tooSoon = DebitValidity.decide(
+            DebitConsent(
+                status: .active, terms: DebitValidityTests.consent(first: "2026-01-28", frequency: .everyDays(1)).terms,
+                card: consent.card, noticeDays: 14, timeZone: consent.timeZone, amendmentNotice: consent.amendmentNotice),
+            amount: DebitValidityTests.euros(1023), date: DebitValidityTests.date("2026-01-28"), notices: [],
+            now: DebitValidityTests.now)
+        #expect(tooSoon.reasons == [.amendmentNoticeRequired])
+        #expect(tooSoon.earliestPermittedDate == DebitValidityTests.date("2026-01-29"))
+    }
+
+    @Test func anUnsentNoticeRefusesEveryDebitAndNamesTheEarliestDayFromToday() {
+        let decision = Self.decide(Self.consent(noticeSentAt: nil), on: "2026-03-31")
+        #expect(decision.reasons == [.amendmentNoticeRequired])
+        #expect(decision.earliestPermittedDate == DebitValidityTests.date("2026-01-24"))
+    }
+
+    @Test func agreedTermsNeedNoAmendmentNotice() {
+        #expect(Self.decide(DebitValidityTests.consent(), on: "2026-03-31").valid)
+    }
+}

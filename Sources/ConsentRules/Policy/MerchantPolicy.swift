@@ -10,13 +10,20 @@ public struct MerchantPolicy: Hashable, Sendable {
     public let retentionMonths: Int
     /// A pending consent expires when not activated within this many seconds of its creation.
     public let activationWindowSeconds: Int
+    /// Amendments by notice may also raise what the consumer can be charged; without it an increase needs the
+    /// consumer's acceptance.
+    public let increasesByNotice: Bool
 
-    public init(version: Int, confirmationBusinessDays: Int, noticeDays: Int, retentionMonths: Int, activationWindowSeconds: Int) {
+    public init(
+        version: Int, confirmationBusinessDays: Int, noticeDays: Int, retentionMonths: Int,
+        activationWindowSeconds: Int, increasesByNotice: Bool = false
+    ) {
         self.version = version
         self.confirmationBusinessDays = confirmationBusinessDays
         self.noticeDays = noticeDays
         self.retentionMonths = retentionMonths
         self.activationWindowSeconds = activationWindowSeconds
+        self.increasesByNotice = increasesByNotice
     }
 
     /// The contract's periods: 2 business days, 14 days, 18 months, 24 hours.
@@ -30,6 +37,7 @@ public struct MerchantPolicy: Hashable, Sendable {
             "noticeDays": .integer(noticeDays),
             "retentionMonths": .integer(retentionMonths),
             "activationWindowSeconds": .integer(activationWindowSeconds),
+            "increasesByNotice": .bool(increasesByNotice),
         ]
     }
 }

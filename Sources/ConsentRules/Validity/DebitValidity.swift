@@ -13,6 +13,7 @@ public enum ValidityReason: String, Sendable, CaseIterable, Comparable {
     case amountAboveMaximum = "amount_above_maximum"
     case dateNotInSchedule = "date_not_in_schedule"
     case noticeRequired = "notice_required"
+    case amendmentNoticeRequired = "amendment_notice_required"
 
     /// The contract's order, so answers list reasons the same way every time.
     public static func < (left: ValidityReason, right: ValidityReason) -> Bool {
@@ -40,13 +41,29 @@ public struct DebitConsent: Sendable {
     public let card: Card
     public let noticeDays: Int
     public let timeZone: TimeZone
+    /// The terms on the debit's date came from an amendment made by notice: when that notice was sent, nil
+    /// while it has not been. Nil for terms the consumer agreed to.
+    public let amendmentNotice: AmendmentNotice?
 
-    public init(status: ConsentStatus, terms: Terms, card: Card, noticeDays: Int, timeZone: TimeZone) {
+    public init(
+        status: ConsentStatus, terms: Terms, card: Card, noticeDays: Int, timeZone: TimeZone,
+        amendmentNotice: AmendmentNotice? = nil
+    ) {
         self.status = status
         self.terms = terms
         self.card = card
         self.noticeDays = noticeDays
         self.timeZone = timeZone
+        self.amendmentNotice = amendmentNotice
+    }
+
+    /// The notice of the amendment whose terms apply, as far as it went.
+    public struct AmendmentNotice: Sendable, Hashable {
+        public let sentAt: Instant?
+
+        public init(sentAt: Instant?) {
+            self.sentAt = sentAt
+        }
     }
 
     /// A notice is owed whenever the terms do not themselves fix both the amounts and the dates, unless
@@ -60,8 +77,9 @@ public struct DebitConsent: Sendable {
 public struct ValidityDecision: Sendable, Equatable {
     /// All that apply, in the contract's order; empty exactly when the debit may be taken.
     public let reasons: [ValidityReason]
-    /// With a notice owed: the first date the debit may be taken, `noticeDays` after the matching notice was
-    /// sent, or after today while none has been. Nil when no notice is owed.
+    /// With a notice owed (for the debit, or for the amendment whose terms apply): the first date the debit may
+    /// be taken, `noticeDays` after the later of those notices was sent, or after today while one has not been.
+    /// Nil when no notice is owed.
     public let earliestPermittedDate: LocalDate?
 
     public var valid: Bool { reasons.isEmpty }
@@ -110,6 +128,14 @@ public enum DebitValidity {
             earliest = (matching ?? now.localDate(in: consent.timeZone)).adding(days: days)
             let notifiedInTime = matching.map { $0.adding(days: days) <= date } ?? false
             if !notifiedInTime { reasons.append(.noticeRequired) }
+        }
+        if let amendment = consent.amendmentNotice {
+            let sent = amendment.sentAt?.localDate(in: consent.timeZone)
+            let permitted = (sent ?? now.localDate(in: consent.timeZone)).adding(days: consent.noticeDays)
+            earliest = max(earliest ?? permitted, permitted)
+            if sent.map({ $0.adding(days: consent.noticeDays) > date }) ?? true {
+                reasons.append(.amendmentNoticeRequired)
+            }
         }
         return ValidityDecision(reasons: reasons.sorted(), earliestPermittedDate: earliest)
     }

@@ -23,11 +23,14 @@ struct MerchantsCommand: AsyncParsableCommand {
         var retentionMonths = MerchantPolicy.defaults.retentionMonths
         @Option(help: "Hours a pending consent waits for its first payment before it expires (1 to 24).")
         var activationWindowHours = MerchantPolicy.defaults.activationWindowSeconds / 3600
+        @Flag(help: "Let amendments by notice also raise what consumers can be charged (else an increase needs the consumer's acceptance).")
+        var increasesByNotice = false
 
         func run() async throws {
             let policy = MerchantPolicy(
                 version: 1, confirmationBusinessDays: confirmationBusinessDays, noticeDays: noticeDays,
-                retentionMonths: retentionMonths, activationWindowSeconds: activationWindowHours * 3600)
+                retentionMonths: retentionMonths, activationWindowSeconds: activationWindowHours * 3600,
+                increasesByNotice: increasesByNotice)
             let merchant = NewMerchant(
                 id: id, name: name, country: country.uppercased(), timeZone: timezone, sender: sender,
                 supportEmail: supportEmail, policy: policy)
@@ -42,7 +45,7 @@ struct MerchantsCommand: AsyncParsableCommand {
                 }
                 try await MerchantStore.create(merchant, pool: pool)
             }
-            print("created merchant \(id) (\(merchant.country), \(timezone)); policy v1: confirm within \(confirmationBusinessDays) business days, notices \(noticeDays) days ahead, keep \(retentionMonths) months, activation window \(activationWindowHours) h")
+            print("created merchant \(id) (\(merchant.country), \(timezone)); policy v1: confirm within \(confirmationBusinessDays) business days, notices \(noticeDays) days ahead, keep \(retentionMonths) months, activation window \(activationWindowHours) h, increases \(increasesByNotice ? "by notice allowed" : "need the consumer's acceptance")")
         }
     }
 }

@@ -24,8 +24,8 @@ enum MerchantStore {
     static let insertPolicy = PGStatement(
         """
         INSERT INTO merchant_policies (merchant_id, version, confirmation_business_days, notice_days, retention_months,
-                                       activation_window_seconds)
-        VALUES ($1, $2, $3, $4, $5, $6)
+                                       activation_window_seconds, increases_by_notice)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         """)
     static let insertKey = PGStatement(
         """
@@ -51,7 +51,7 @@ enum MerchantStore {
             let policy = merchant.policy
             _ = try connection.query(insertPolicy, [
                 merchant.id, policy.version, policy.confirmationBusinessDays, policy.noticeDays,
-                policy.retentionMonths, policy.activationWindowSeconds,
+                policy.retentionMonths, policy.activationWindowSeconds, policy.increasesByNotice,
             ])
         }
     }
