@@ -96,3 +96,11 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION purge_consent(text, uuid, text) FROM PUBLIC;
+
+-- Amendments reach webhooks too.
+DROP TRIGGER consent_event_webhooks ON consent_events;
+CREATE TRIGGER consent_event_webhooks AFTER INSERT ON consent_events
+    FOR EACH ROW
+    WHEN (NEW.type IN ('consent.activated', 'consent.cancelled', 'confirmation.sent', 'confirmation.overdue',
+                       'notice.sent', 'notice.failed', 'consent.completed', 'consent.expired', 'consent.amended'))
+    EXECUTE FUNCTION webhook_deliveries_for_event();

@@ -42,7 +42,7 @@ import Testing
         }
         let counts = try await merchant.rowCounts()
         #expect(counts == ["consents": 1, "consent_events": 2, "idempotency_keys": 0, "outbox": 1, "debits": 0, "payments": 0,
-                           "webhook_endpoints": 0])
+                           "webhook_endpoints": 0, "consent_amendments": 0])
     }
 
     /// Concurrent reads by id share statements (`StatementBatcher`); each must still get its own consent, or its

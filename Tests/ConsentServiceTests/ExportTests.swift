@@ -73,7 +73,7 @@ import Testing
         guard case .object(let members) = json else { return [prefix] }
         return members.reduce(into: Set<String>()) { paths, member in
             let path = prefix.isEmpty ? member.key : prefix + "." + member.key
-            if case .null = member.value, path == "terms.frequency" || path == "cancellation" {
+            if case .null = member.value, ["terms.frequency", "cancellation", "pendingAmendment"].contains(path) {
                 return  // spelled out by their own columns, empty
             }
             paths.formUnion(leafPaths(member.value, prefix: path))
@@ -124,6 +124,28 @@ import Testing
                 .post, "/v1/consents/\(id)/cancel", key: merchant.keys[.billing],
                 json: ["requestedBy": "consumer", "reason": "=moved, \"abroad\""])
             #expect(cancelled.status == .ok)
+            // One with a change still to come, and one whose accepted change applies from today: the export
+            // shows each with the terms in force and its version.
+            for (reference, body) in [
+                ("export-5", ["terms": ["amount": "9.99"], "effectiveFrom": "2027-01-14", "reason": "promo"] as JSONValue),
+                (
+                    "export-7",
+                    [
+                        "terms": ["amount": "12.99"], "effectiveFrom": "2026-11-21", "reason": "price review",
+                        "evidence": [
+                            "acceptedAt": "2026-11-21T11:00:00Z", "ipAddress": "235.114.187.1",
+                            "disclosureText": "12.99 EUR from today", "disclosureVersion": "2026-11b",
+                        ],
+                    ]
+                ),
+            ] {
+                let found = try await client.call(
+                    .get, "/v1/consents?merchantReference=\(reference)", key: merchant.keys[.billing])
+                let amendedId = try #require(try found.json["id"]?.stringValue)
+                let amended = try await client.call(
+                    .post, "/v1/consents/\(amendedId)/amendments", key: merchant.keys[.billing], json: body)
+                #expect(amended.status == .created)
+            }
         }
         // A consent of the next day (in Vilnius) is outside the range.
         merchant.clock.advance(seconds: 86400)
@@ -168,6 +190,11 @@ import Testing
             }
         }
         #expect(!records.contains { Self.cell($0, path: "merchantReference") == "tomorrow" })
+        let byReference = Dictionary(uniqueKeysWithValues: records.map { (Self.cell($0, path: "merchantReference"), $0) })
+        #expect(byReference["export-5"].map { Self.cell($0, path: "pendingAmendment.effectiveFrom") } == "2027-01-14")
+        #expect(byReference["export-5"].map { Self.cell($0, path: "termsVersion") } == "1")
+        #expect(byReference["export-7"].map { Self.cell($0, path: "terms.amount") } == "12.99")
+        #expect(byReference["export-7"].map { Self.cell($0, path: "termsVersion") } == "2")
 
         // Each line is exactly what the API answers for that consent.
         try await withThrowingTaskGroup(of: Int.self) { group in

@@ -9,9 +9,10 @@ struct AuditStore: Sendable {
     let keyring: PersonalDataKeyring
 
     func events(consentId: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        try await pool.withConnection { connection in
+        let now = clock.now()
+        return try await pool.withConnection { connection in
             let consent = try Self.consent(
-                consentId, keyHash: keyHash, permission: .readEvents, keyring: keyring, on: connection)
+                consentId, keyHash: keyHash, permission: .readEvents, now: now, keyring: keyring, on: connection)
             let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
             return .array(events.map(\.json))
         }
@@ -23,16 +24,18 @@ struct AuditStore: Sendable {
         return try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let consent = try Self.consent(
-                consentId, keyHash: keyHash, permission: .readEvidence, keyring: keyring, on: connection)
+                consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
             return try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
         }
     }
 
     static func consent(
-        _ id: UUID, keyHash: [UInt8], permission: Permission, keyring: PersonalDataKeyring, on connection: PGConnection
+        _ id: UUID, keyHash: [UInt8], permission: Permission, now: Instant, keyring: PersonalDataKeyring,
+        on connection: PGConnection
     ) throws -> ConsentRecord {
         try ConsentQueries.readable(
-            ConsentQueries.readById, keyHash: keyHash, match: id, permission: permission, keyring: keyring,
-            on: connection)
+            ConsentQueries.readById, keyHash: keyHash, match: id, now: now, permission: permission, keyring: keyring,
+            on: connection
+        ).0
     }
 }

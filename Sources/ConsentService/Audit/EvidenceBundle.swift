@@ -32,6 +32,16 @@ enum EvidenceBundle {
         SELECT legal_hold_reason, \(microseconds("legal_hold_since")) FROM consents WHERE merchant_id = $1 AND id = $2
         """)
 
+    static let timeZone = PGStatement("SELECT timezone FROM merchants WHERE merchant_id = $1")
+
+    private static func merchantTimeZone(_ merchantId: String, on connection: PGConnection) throws -> TimeZone {
+        let result = try connection.query(timeZone, [merchantId])
+        guard result.rowCount == 1, let zone = TimeZone(identifier: try result[0].decode(String.self, 0)) else {
+            throw StoredDataError(column: "merchants.timezone")
+        }
+        return zone
+    }
+
     static func build(
         _ consent: ConsentRecord, generatedAt: Instant, keyring: PersonalDataKeyring, on connection: PGConnection
     ) throws -> JSONValue {
@@ -43,7 +53,11 @@ enum EvidenceBundle {
         var holdCursor = RowCursor(hold[0])
         let holdReason: String? = try holdCursor.next()
         let holdSince = try holdCursor.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:))
-        let representation = ConsentRepresentation.json(consent, now: generatedAt)
+        let terms = try ConsentTermsVersions.load(of: consent, at: generatedAt, on: connection)
+        let representation = ConsentRepresentation.json(consent, terms: terms, now: generatedAt)
+        let timeZone = try merchantTimeZone(consent.merchantId, on: connection)
+        let versions = try AmendmentVersions.json(
+            consent, today: generatedAt.localDate(in: timeZone), timeZone: timeZone, keyring: keyring, on: connection)
         let evidence = consent.draft.evidence
         return [
             "format": .string(format),
@@ -57,6 +71,7 @@ enum EvidenceBundle {
                 "disclosureSha256": .string(consent.disclosureSha256),
                 "acceptedAt": .string(evidence.acceptedAt.rfc3339),
             ],
+            "termsVersions": versions["versions"] ?? [],
             "events": .array(events.map(\.json)),
             "chain": [
                 "intact": .bool(chainBreak == nil),

@@ -7,7 +7,10 @@ enum Role: String, Sendable, CaseIterable {
         case .admin: true
         case .checkout: [.createConsent, .readConsent, .activateConsent].contains(permission)
         case .billing:
-            [.readConsent, .activateConsent, .checkValidity, .announceDebit, .recordPayment, .cancelConsent]
+            [
+                .readConsent, .activateConsent, .checkValidity, .announceDebit, .recordPayment, .cancelConsent,
+                .amendConsent,
+            ]
                 .contains(permission)
         case .auditor: [.readConsent, .readEvents, .readEvidence, .export].contains(permission)
         }
@@ -16,7 +19,7 @@ enum Role: String, Sendable, CaseIterable {
 
 enum Permission: Sendable {
     case createConsent, readConsent, activateConsent
-    case checkValidity, announceDebit, recordPayment, cancelConsent
+    case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent
     case readEvents, readEvidence, export
     case manageLegalHolds, manageWebhooks, manageSettings
 }

@@ -44,8 +44,12 @@ struct DebitStore: Sendable {
             let policy = try connection.query(Self.noticeDays, [merchant.merchantId, consent.policyVersion])
             guard policy.rowCount == 1 else { throw StoredDataError(column: "policy_version") }
             let noticeDays = try policy[0].decode(Int.self, 0)
+            // Judged by the terms in force on the debit's date, which may be an amendment's.
+            let terms = try ConsentTermsVersions.load(
+                merchantId: consent.merchantId, consentId: consent.id, day: debit.date, on: connection
+            ).terms(of: consent)
             let requiresNotice = DebitConsent(
-                status: status, terms: consent.draft.terms, card: consent.draft.card, noticeDays: noticeDays,
+                status: status, terms: terms, card: consent.draft.card, noticeDays: noticeDays,
                 timeZone: merchant.timeZone
             ).requiresNotice
             let debitId = UUID.v7(at: now)

@@ -56,15 +56,26 @@ struct ValidityStore: Sendable {
             throw StoredDataError(column: "status")
         }
         let expiresAt = Instant(microsecondsSinceEpoch: try cursor.next())
-        let terms = try ConsentRow.decodeTerms(&cursor)
+        var terms = try ConsentRow.decodeTerms(&cursor)
         let card = try ConsentRow.decodeCard(&cursor)
-        let noticeDays: Int = try cursor.next()
+        var noticeDays: Int = try cursor.next()
         let noticeSentAt: Int64? = try cursor.next()
+        var amendmentNotice: DebitConsent.AmendmentNotice?
+        if !cursor.isNullAhead {
+            terms = try ConsentRow.decodeTerms(&cursor)
+            let notified: Bool = try cursor.next()
+            let amendmentNoticeSentAt: Int64? = try cursor.next()
+            let amendmentNoticeDays: Int = try cursor.next()
+            if notified {
+                amendmentNotice = .init(sentAt: amendmentNoticeSentAt.map(Instant.init(microsecondsSinceEpoch:)))
+                noticeDays = amendmentNoticeDays
+            }
+        }
         let status = storedStatus.effective(expiresAt: expiresAt, at: now)
         let decision = DebitValidity.decide(
             DebitConsent(
                 status: status, terms: terms, card: card, noticeDays: noticeDays,
-                timeZone: principal.merchant.timeZone),
+                timeZone: principal.merchant.timeZone, amendmentNotice: amendmentNotice),
             amount: debit.amount, date: debit.date,
             notices: noticeSentAt.map {
                 [SentNotice(amount: debit.amount, date: debit.date, sentAt: Instant(microsecondsSinceEpoch: $0))]

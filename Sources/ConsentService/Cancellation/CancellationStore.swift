@@ -29,7 +29,8 @@ struct CancellationStore: Sendable {
             switch consent.effectiveStatus(at: now) {
             case .cancelled:
                 // Repeating a cancellation answers with the one recorded.
-                return (ConsentRepresentation.json(consent, now: now), false)
+                let terms = try ConsentTermsVersions.load(of: consent, at: now, on: connection)
+                return (ConsentRepresentation.json(consent, terms: terms, now: now), false)
             case .completed, .expired:
                 throw APIError.invalidState(
                     "The consent is \(consent.effectiveStatus(at: now).rawValue); only a pending or active consent can be cancelled.")
@@ -37,7 +38,8 @@ struct CancellationStore: Sendable {
                 try Self.cancel(
                     &consent, input, actor: principal.actor, timeZone: principal.merchant.timeZone, now: now,
                     on: connection)
-                return (ConsentRepresentation.json(consent, now: now), true)
+                let terms = try ConsentTermsVersions.load(of: consent, at: now, on: connection)
+                return (ConsentRepresentation.json(consent, terms: terms, now: now), true)
             }
         }
         if cancelledNow { metrics.consentCancelled() }
@@ -75,9 +77,12 @@ struct CancellationStore: Sendable {
         let retainUntil = Retention.retainUntil(
             lastApprovedPayment: lastPaid, endedOn: now.localDate(in: timeZone), months: months)
         let requestedAt = input.requestedAt ?? now
-        let withdrawn = try OutboxQueue.withdrawQueued(
-            .notice, merchantId: consent.merchantId, consentId: consent.id, reason: "the consent was cancelled",
-            now: now, on: connection)
+        var withdrawn = 0
+        for kind in [OutboxKind.notice, .amendmentNotice] {
+            withdrawn += try OutboxQueue.withdrawQueued(
+                kind, merchantId: consent.merchantId, consentId: consent.id, reason: "the consent was cancelled",
+                now: now, on: connection)
+        }
         try OutboxQueue.enqueue(
             .cancellation, id: UUID.v7(at: now), merchantId: consent.merchantId, consentId: consent.id, dueAt: now,
             on: connection)

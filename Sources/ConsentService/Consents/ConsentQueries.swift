@@ -1,28 +1,35 @@
+import ConsentRules
 import Foundation
 import PGClient
 
 /// The statements the consent routes run, all scoped by merchant.
 enum ConsentQueries {
     /// A read with its authentication in one statement: the principal of key hash $1 and, when it exists,
-    /// that merchant's consent matching `condition` on $2. No principal row means an unknown or revoked key.
+    /// that merchant's consent matching `condition` on $2, with its terms state at instant $3. No principal row
+    /// means an unknown or revoked key.
     static func principalAndConsent(where condition: String) -> PGStatement {
         PGStatement(
             """
             WITH principal AS (\(Authenticator.principalSelect))
-            SELECT principal.*, \(ConsentRow.selectList(alias: "c"))
+            SELECT principal.*, \(ConsentRow.selectList(alias: "c")), \(ConsentTermsVersions.columns)
             FROM principal LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND \(condition)
+            \(ConsentTermsVersions.joins(consent: "c", day: localDay))
             """)
     }
 
+    /// The merchant's local date at instant $3, for reads that join the principal.
+    private static let localDay = "($3::timestamptz AT TIME ZONE principal.timezone)::date"
+
     static let readById = principalAndConsent(where: "c.id = $2::uuid")
-    /// `readById` for a batch of questions: key hashes $1 and consent ids $2, one row per question in order; a
-    /// row without a principal is an unknown or revoked key.
+    /// `readById` for a batch of questions: key hashes $1 and consent ids $2 at instant $3, one row per question
+    /// in order; a row without a principal is an unknown or revoked key.
     static let readBatchById = PGStatement(
         """
-        SELECT principal.*, \(ConsentRow.selectList(alias: "c"))
+        SELECT principal.*, \(ConsentRow.selectList(alias: "c")), \(ConsentTermsVersions.columns)
         FROM unnest($1::bytea[], $2::uuid[]) WITH ORDINALITY AS a(key_hash, id, n)
         LEFT JOIN LATERAL (\(Authenticator.principalSelect(keyHash: "a.key_hash"))) principal ON true
         LEFT JOIN consents c ON c.merchant_id = principal.merchant_id AND c.id = a.id
+        \(ConsentTermsVersions.joins(consent: "c", day: localDay))
         ORDER BY a.n
         """, planning: .generic)
     static let readByReference = principalAndConsent(where: "c.merchant_reference = $2")
@@ -81,24 +88,28 @@ enum ConsentQueries {
         return result.rowCount == 0 ? nil : try ConsentRow.decode(result[0], keyring: keyring)
     }
 
-    /// A read's consent: `statement` is one of the `principalAndConsent` reads, run with the key hash and `match`;
-    /// the key is checked for `permission`, and another merchant's or an unknown consent is 404.
+    /// A read's consent: `statement` is one of the `principalAndConsent` reads, run with the key hash and `match`
+    /// at `now`; the key is checked for `permission`, and another merchant's or an unknown consent is 404.
     static func readable(
-        _ statement: PGStatement, keyHash: [UInt8], match: any PGBindable, permission: Permission,
+        _ statement: PGStatement, keyHash: [UInt8], match: any PGBindable, now: Instant, permission: Permission,
         keyring: PersonalDataKeyring, on connection: PGConnection
-    ) throws -> ConsentRecord {
-        let result = try connection.query(statement, [keyHash, match])
+    ) throws -> (ConsentRecord, ConsentTermsState) {
+        let result = try connection.query(statement, [keyHash, match, now.rfc3339])
         guard result.rowCount == 1 else { throw APIError.unauthorized }
         return try readable(result[0], permission: permission, keyring: keyring)
     }
 
-    /// The consent of a row of principal and consent columns, for a key allowed `permission`.
-    static func readable(_ row: PGRow, permission: Permission, keyring: PersonalDataKeyring) throws -> ConsentRecord {
+    /// The consent and its terms state of a row of principal, consent and terms columns, for a key allowed
+    /// `permission`.
+    static func readable(_ row: PGRow, permission: Permission, keyring: PersonalDataKeyring) throws
+        -> (ConsentRecord, ConsentTermsState)
+    {
         var cursor = RowCursor(row)
         guard !cursor.isNullAhead else { throw APIError.unauthorized }
         _ = try Authenticator.principal(from: &cursor, permission: permission)
         guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-        return try ConsentRow.decode(&cursor, keyring: keyring)
+        let consent = try ConsentRow.decode(&cursor, keyring: keyring)
+        return (consent, try ConsentTermsVersions.decode(&cursor))
     }
 
     /// The caller's principal, checked for `permission`, and its merchant's consent, locked until the transaction

@@ -1,9 +1,10 @@
 import ConsentRules
 import PGClient
 
-/// The contract's JSON shape of a consent (`POST /v1/consents`, `GET /v1/consents/{id}`).
+/// The contract's JSON shape of a consent (`POST /v1/consents`, `GET /v1/consents/{id}`): `terms` are those in
+/// force today, `termsVersion` their version, and `pendingAmendment` the version still to come.
 enum ConsentRepresentation {
-    static func json(_ consent: ConsentRecord, now: Instant) -> JSONValue {
+    static func json(_ consent: ConsentRecord, terms state: ConsentTermsState, now: Instant) -> JSONValue {
         let draft = consent.draft
         return .object([
             "id": .string(consent.id.lowercasedString),
@@ -16,7 +17,9 @@ enum ConsentRepresentation {
                 "phone": .optional(draft.consumer.phone),
                 "language": .string(draft.consumer.language),
             ]),
-            "terms": terms(draft.terms),
+            "terms": terms(state.terms(of: consent)),
+            "termsVersion": .integer(state.version),
+            "pendingAmendment": state.pending?.json ?? .null,
             "communication": .object([
                 "method": .string(draft.communication.method),
                 "address": .string(draft.communication.address),

@@ -49,6 +49,32 @@ enum ConsentRow {
 
     static let columnCount = layout.count
 
+    /// The select list of the terms alone (`decodeTerms`), of the consents table or another with its columns.
+    static func termsList(alias: String) -> String {
+        termsLayout.map { $0.sql(prefix: alias + ".") }.joined(separator: ", ")
+    }
+    static let termsColumnCount = termsLayout.count
+    /// The terms columns' names, in `termsBinds` order.
+    static let termsColumns = [
+        "terms_type", "amount_minor", "currency", "amount_type", "max_amount_minor", "first_debit_date",
+        "date_type", "frequency_interval", "frequency_days", "end_date", "objective_criteria",
+    ]
+
+    /// One value per `termsColumns` entry.
+    static func termsBinds(_ terms: Terms) -> [any PGBindable] {
+        let (interval, days): (String?, Int?) =
+            switch terms.frequency {
+            case nil: (nil, nil)
+            case .monthly: ("monthly", nil)
+            case .everyDays(let days): ("custom", days)
+            }
+        return [
+            terms.type.rawValue, terms.amount.minorUnits, terms.amount.currency.code, terms.amountType.rawValue,
+            terms.maxAmount?.minorUnits, terms.firstDebitDate?.iso, terms.dateType.rawValue, interval, days,
+            terms.endDate?.iso, terms.objectiveCriteria,
+        ]
+    }
+
     /// The select list of the terms and then the card, for reads that need only those (`decodeTerms`, `decodeCard`).
     static func termsAndCardList(alias: String) -> String {
         (termsLayout + cardLayout).map { $0.sql(prefix: alias + ".") }.joined(separator: ", ")
@@ -194,19 +220,11 @@ enum ConsentRow {
         let sealed = keyring.seal(
             personalData(of: consent).encoded(),
             context: .consent(merchantId: consent.merchantId, consentId: consent.id))
-        let terms = draft.terms
-        let (interval, days): (String?, Int?) =
-            switch terms.frequency {
-            case nil: (nil, nil)
-            case .monthly: ("monthly", nil)
-            case .everyDays(let days): ("custom", days)
-            }
-        return [
+        let leading: [any PGBindable] = [
             consent.merchantId, consent.id, draft.merchantReference, consent.status.rawValue, consent.requestHash,
             sealed.bytes, sealed.keyId, draft.consumer.language,
-            terms.type.rawValue, terms.amount.minorUnits, terms.amount.currency.code, terms.amountType.rawValue,
-            terms.maxAmount?.minorUnits, terms.firstDebitDate?.iso,
-            terms.dateType.rawValue, interval, days, terms.endDate?.iso, terms.objectiveCriteria,
+        ]
+        return leading + termsBinds(draft.terms) + [
             draft.communication.method,
             draft.card.brand, draft.card.last4, draft.card.expiryMonth, draft.card.expiryYear,
             draft.evidence.acceptedAt.rfc3339, draft.evidence.disclosureText, draft.evidence.disclosureVersion, consent.disclosureSha256,

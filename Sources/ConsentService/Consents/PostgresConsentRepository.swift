@@ -48,7 +48,7 @@ struct PostgresConsentRepository: ConsentRepository {
                 request.body, principal: principal, calendars: calendars, requestHash: requestHash, now: now)
             if try await captures.answer(pending) {
                 response = StoredResponse(
-                    status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized())
+                    status: 201, body: ConsentRepresentation.json(pending.consent, terms: .original, now: now).serialized())
             } else {
                 response = try await pool.withConnection { [keyring] connection in
                     try Self.existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
@@ -108,9 +108,10 @@ struct PostgresConsentRepository: ConsentRepository {
     }
 
     func consent(id: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        let row = try await readsById.answer(ConsentReadQuestion(keyHash: keyHash, id: id))
-        let consent = try ConsentQueries.readable(row, permission: .readConsent, keyring: keyring)
-        return ConsentRepresentation.json(consent, now: clock.now())
+        let now = clock.now()
+        let row = try await readsById.answer(ConsentReadQuestion(keyHash: keyHash, id: id, at: now))
+        let (consent, terms) = try ConsentQueries.readable(row, permission: .readConsent, keyring: keyring)
+        return ConsentRepresentation.json(consent, terms: terms, now: now)
     }
 
     func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue {
@@ -128,7 +129,8 @@ struct PostgresConsentRepository: ConsentRepository {
                 consentId: request.consentId, keyHash: request.keyHash, permission: .activateConsent, keyring: keyring, on: connection)
             switch consent.status {
             case .active where consent.draft.recurrenceId == request.recurrenceId:
-                return .alreadyActive(ConsentRepresentation.json(consent, now: now))
+                let terms = try ConsentTermsVersions.load(of: consent, at: now, on: connection)
+                return .alreadyActive(ConsentRepresentation.json(consent, terms: terms, now: now))
             case .pending where now >= consent.expiresAt:
                 // The window closed before the sweep noticed: record the expiry, then refuse.
                 let months = try ConsentExpiry.retentionMonths(of: consent, on: connection)
@@ -137,7 +139,8 @@ struct PostgresConsentRepository: ConsentRepository {
                 return .expired
             case .pending:
                 try Self.activate(&consent, request, actor: principal.actor, now: now, on: connection)
-                return .activated(ConsentRepresentation.json(consent, now: now))
+                let terms = try ConsentTermsVersions.load(of: consent, at: now, on: connection)
+                return .activated(ConsentRepresentation.json(consent, terms: terms, now: now))
             default:
                 throw APIError.invalidState(
                     "The consent is \(consent.status.rawValue)\(consent.status == .active ? " under another recurrenceId" : ""); only a pending consent can be activated.")
@@ -166,16 +169,21 @@ struct PostgresConsentRepository: ConsentRepository {
     {
         try connection.query(
             ConsentQueries.readBatchById,
-            [PGTextArray(questions.map { $0.keyHash.pgText }), PGTextArray(questions.map { $0.id.pgText })]
+            [
+                PGTextArray(questions.map { $0.keyHash.pgText }), PGTextArray(questions.map { $0.id.pgText }),
+                // Questions that arrive together are answered at one instant: the latest asked.
+                (questions.map(\.at).max() ?? Instant(microsecondsSinceEpoch: 0)).rfc3339,
+            ]
         ).oneRowPerQuestion(asked: questions.count).map { .success($0) }
     }
 
     private func read(_ statement: PGStatement, keyHash: [UInt8], _ match: any PGBindable) async throws -> JSONValue {
         let now = clock.now()
         return try await pool.withConnection { connection in
-            let consent = try ConsentQueries.readable(
-                statement, keyHash: keyHash, match: match, permission: .readConsent, keyring: keyring, on: connection)
-            return ConsentRepresentation.json(consent, now: now)
+            let (consent, terms) = try ConsentQueries.readable(
+                statement, keyHash: keyHash, match: match, now: now, permission: .readConsent, keyring: keyring,
+                on: connection)
+            return ConsentRepresentation.json(consent, terms: terms, now: now)
         }
     }
 
@@ -219,7 +227,7 @@ struct PostgresConsentRepository: ConsentRepository {
             return try existing(matching: pending.consent, now: now, keyring: keyring, on: connection)
         }
         return StoredResponse(
-            status: 201, body: ConsentRepresentation.json(pending.consent, now: now).serialized(),
+            status: 201, body: ConsentRepresentation.json(pending.consent, terms: .original, now: now).serialized(),
             consentId: pending.consent.id)
     }
 
@@ -242,8 +250,10 @@ struct PostgresConsentRepository: ConsentRepository {
                 status: .conflict, code: .duplicateMerchantReference,
                 message: "This merchantReference is already used by a consent with different content.")
         }
+        let terms = try ConsentTermsVersions.load(of: existing, at: now, on: connection)
         return StoredResponse(
-            status: 200, body: ConsentRepresentation.json(existing, now: now).serialized(), consentId: existing.id)
+            status: 200, body: ConsentRepresentation.json(existing, terms: terms, now: now).serialized(),
+            consentId: existing.id)
     }
 
     private static func activate(
@@ -287,4 +297,6 @@ struct PostgresConsentRepository: ConsentRepository {
 struct ConsentReadQuestion: Sendable {
     let keyHash: [UInt8]
     let id: UUID
+    /// When it was asked: which terms are in force depends on the day.
+    let at: Instant
 }

@@ -13,6 +13,11 @@ struct RowCursor {
 
     var isNullAhead: Bool { row.isNull(column) }
 
+    /// Moves past `count` columns unread (the columns of a join that found nothing).
+    mutating func skip(_ count: Int) {
+        column += count
+    }
+
     mutating func next<T: PGDecodable>(_ type: T.Type = T.self) throws -> T {
         defer { column += 1 }
         return try row.decode(T.self, column)

@@ -74,11 +74,12 @@ struct ConsentExportStore: Sendable {
 
     static let declare = """
         DECLARE consent_export NO SCROLL CURSOR FOR
-        SELECT \(ConsentRow.selectList) FROM consents
-        WHERE merchant_id = $1
-          AND created_at >= $2::date::timestamp AT TIME ZONE $4
-          AND created_at < ($3::date + 1)::timestamp AT TIME ZONE $4
-        ORDER BY id
+        SELECT \(ConsentRow.selectList(alias: "c")), \(ConsentTermsVersions.columns) FROM consents c
+        \(ConsentTermsVersions.joins(consent: "c", day: "$5::date"))
+        WHERE c.merchant_id = $1
+          AND c.created_at >= $2::date::timestamp AT TIME ZONE $4
+          AND c.created_at < ($3::date + 1)::timestamp AT TIME ZONE $4
+        ORDER BY c.id
         """
     static let fetch = "FETCH FORWARD \(fetchSize) FROM consent_export"
 
@@ -91,7 +92,10 @@ struct ConsentExportStore: Sendable {
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 _ = try connection.query(
                     Self.declare,
-                    [export.merchantId, export.request.from.iso, export.request.to.iso, export.timeZone])
+                    [
+                        export.merchantId, export.request.from.iso, export.request.to.iso, export.timeZone,
+                        export.startedAt.localDate(in: TimeZone(identifier: export.timeZone) ?? .gmt).iso,
+                    ])
                 var chunk = export.request.format.preamble
                 chunk.reserveCapacity(Self.chunkBytes + 16 * 1024)
                 var rows = 0
@@ -156,7 +160,9 @@ extension ConsentExportStore {
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(rows.count * 1_200)
                 for index in rows {
-                    format.append(try ConsentRow.decode(batch[index], keyring: keyring), now: now, to: &bytes)
+                    var cursor = RowCursor(batch[index])
+                    let consent = try ConsentRow.decode(&cursor, keyring: keyring)
+                    format.append(consent, terms: try ConsentTermsVersions.decode(&cursor), now: now, to: &bytes)
                 }
                 return (bytes, rows.count)
             }

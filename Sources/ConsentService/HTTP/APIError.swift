@@ -23,6 +23,8 @@ struct APIError: HTTPResponseError {
         static let paymentIdReused = Code(rawValue: "payment_id_reused")
         static let tooManyEndpoints = Code(rawValue: "too_many_endpoints")
         static let tooManyExports = Code(rawValue: "too_many_exports")
+        static let amendmentPending = Code(rawValue: "amendment_pending")
+        static let consumerConsentRequired = Code(rawValue: "consumer_consent_required")
         static let serviceUnavailable = Code(rawValue: "service_unavailable")
         static let internalError = Code(rawValue: "internal_error")
     }
@@ -33,9 +35,13 @@ struct APIError: HTTPResponseError {
     var fields: [FieldError] = []
     /// Sent as `Retry-After` when set.
     var retryAfterSeconds: Int? = nil
+    /// Members of the error object beside code, message and fields, for what a client needs to act on it.
+    var details: [String: JSONValue] = [:]
 
     var body: JSONValue {
-        var error: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
+        var error = details
+        error["code"] = .string(code.rawValue)
+        error["message"] = .string(message)
         if !fields.isEmpty {
             error["fields"] = .array(fields.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
         }
@@ -78,6 +84,31 @@ extension APIError {
             status: .tooManyRequests, code: .tooManyExports,
             message: "Too many exports are running for this merchant or this instance; retry once one has finished.",
             retryAfterSeconds: retryAfterSeconds)
+    }
+
+    static let amendmentNotFound = APIError(status: .notFound, code: .notFound, message: "No such amendment.")
+
+    /// `pending` is the waiting version as the consent's reads show it.
+    static func amendmentPending(version: Int, effectiveFrom: LocalDate, pending: JSONValue) -> APIError {
+        APIError(
+            status: .conflict, code: .amendmentPending,
+            message: "Version \(version) takes effect on \(effectiveFrom.iso); withdraw it before amending again.",
+            details: ["pendingAmendment": pending])
+    }
+
+    static func effectiveTooSoon(earliest: LocalDate, noticeDays: Int) -> APIError {
+        APIError(
+            status: .unprocessableContent, code: .validationFailed,
+            message: "A change by notice takes effect at least \(noticeDays) days after today.",
+            fields: [FieldError(field: "effectiveFrom", message: "must be on or after \(earliest.iso)")],
+            details: ["earliestEffectiveFrom": .string(earliest.iso)])
+    }
+
+    static func consumerConsentRequired(_ fields: [String]) -> APIError {
+        APIError(
+            status: .unprocessableContent, code: .consumerConsentRequired,
+            message: "This change lets the merchant charge more; it needs the consumer's acceptance (evidence).",
+            fields: fields.map { FieldError(field: "terms." + $0, message: "raises what the consumer can be charged") })
     }
 
     static func invalidState(_ message: String) -> APIError {

@@ -12,14 +12,15 @@ struct ConsentEmail {
 
     static func build(
         _ kind: OutboxKind, subject: MessageSubject, templates: MessageTemplates, publicURL: String, outboxId: UUID,
-        date: Instant, keyring: PersonalDataKeyring, debit: MessageFacts.Debit? = nil
+        date: Instant, keyring: PersonalDataKeyring, debit: MessageFacts.Debit? = nil,
+        amendment: MessageFacts.Amendment? = nil
     ) throws -> ConsentEmail {
         guard let from = MailAddress(parsing: subject.merchant.sender) else { throw StoredDataError(column: "sender") }
         let sender = MailAddress(name: from.name ?? subject.merchant.name, address: from.address)
         let consent = subject.consent
         let draft = consent.draft
         let cancelURL = subject.cancelURL(publicURL: publicURL)
-        let facts = subject.facts(cancelURL: cancelURL, debit: debit)
+        let facts = subject.facts(cancelURL: cancelURL, debit: debit, amendment: amendment)
         let language = templates.language(for: draft.consumer.language)
         let content = templates.render(kind, language: language, facts: facts)
         let messageId = "\(outboxId.lowercasedString)@\(sender.domain)"

@@ -50,19 +50,39 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             }
             debit = MessageFacts.Debit(amount: announced.amount, date: announced.date)
         }
+        var amendment: MessageFacts.Amendment?
+        if kind.isAboutAnAmendment {
+            guard let loaded = try await AmendmentMessage.load(message, pool: pool, keyring: keyring) else {
+                return .withdraw(reason: "the amendment no longer exists")
+            }
+            if kind != .amendmentWithdrawn, loaded.amendment.withdrawnAt != nil {
+                return .withdraw(reason: "the amendment was withdrawn")
+            }
+            if kind == .amendmentNotice {
+                let status = subject.consent.effectiveStatus(at: attemptAt)
+                guard status == .active || status == .pending else {
+                    return .withdraw(reason: "the consent is \(status.rawValue)")
+                }
+            }
+            let changed = loaded.amendment
+            amendment = MessageFacts.Amendment(
+                version: changed.version, effectiveFrom: changed.effectiveFrom, reason: changed.reason,
+                oldTerms: loaded.previousTerms ?? subject.consent.draft.terms, newTerms: changed.terms)
+        }
         let email = try ConsentEmail.build(
             kind, subject: subject, templates: templates, publicURL: publicURL, outboxId: message.id, date: attemptAt,
-            keyring: keyring, debit: debit)
+            keyring: keyring, debit: debit, amendment: amendment)
         return .send(email.outgoing, evidence: email.evidence)
     }
 
     static let consentState = PGStatement(
         "SELECT status, \(microseconds("expires_at")) FROM consents WHERE merchant_id = $1 AND id = $2")
 
-    /// A notice goes out only while its consent can still be debited; asked again right before it is handed
-    /// over, since a cancellation may have come while it waited. When the answer cannot be had, it waits too.
+    /// A notice (of a debit or of an amendment) goes out only while its consent can still be debited; asked
+    /// again right before it is handed over, since a cancellation may have come while it waited. When the answer
+    /// cannot be had, it waits too.
     func stillWanted(_ message: ClaimedMessage, at now: Instant) async -> Bool {
-        guard message.kind == .notice else { return true }
+        guard message.kind == .notice || message.kind == .amendmentNotice else { return true }
         guard let consentId = message.consentId else { return false }
         do {
             return try await pool.withConnection { connection in
@@ -107,6 +127,13 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             case .cancellation:
                 chains.append(
                     "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
+                    to: key)
+            case .amendmentNotice, .amendmentConfirmation, .amendmentWithdrawn:
+                if let amendmentId = try AmendmentMessage.recordSent(message, at: delivery.sentAt, on: connection) {
+                    data["amendmentId"] = .string(amendmentId.lowercasedString)
+                }
+                chains.append(
+                    "\(message.kind.rawValue).sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
                     to: key)
             case .webhook:
                 break

@@ -63,14 +63,16 @@ struct MessageSubject: Sendable {
     }
 
     /// What a message or a consumer page shows about this consent, with its cancel link.
-    func facts(cancelURL: String, debit: MessageFacts.Debit? = nil) -> MessageFacts {
+    func facts(
+        cancelURL: String, debit: MessageFacts.Debit? = nil, amendment: MessageFacts.Amendment? = nil
+    ) -> MessageFacts {
         let draft = consent.draft
         return MessageFacts(
             merchantName: merchant.name, supportEmail: merchant.supportEmail,
             consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
-            merchantReference: draft.merchantReference, terms: draft.terms, card: draft.card,
+            merchantReference: draft.merchantReference, terms: amendment?.newTerms ?? draft.terms, card: draft.card,
             communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
-            cancellationEffectiveAt: consent.cancellation?.effectiveAt)
+            cancellationEffectiveAt: consent.cancellation?.effectiveAt, amendment: amendment)
     }
 }
 

@@ -70,6 +70,10 @@ struct SealingContext: Sendable, CustomStringConvertible {
         SealingContext(description: "message/\(merchantId)/\(outboxId.lowercasedString)")
     }
 
+    static func amendment(merchantId: String, amendmentId: UUID) -> SealingContext {
+        SealingContext(description: "amendment/\(merchantId)/\(amendmentId.lowercasedString)")
+    }
+
     static func idempotentResponse(merchantId: String, key: String) -> SealingContext {
         SealingContext(description: "idempotency/\(merchantId)/\(key)")
     }

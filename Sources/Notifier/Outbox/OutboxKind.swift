@@ -4,6 +4,12 @@ public enum OutboxKind: String, CaseIterable, Sendable {
     case confirmation
     case notice
     case cancellation
+    /// New terms the merchant announces, old and new side by side, ahead of the date they take effect.
+    case amendmentNotice = "amendment_notice"
+    /// Confirms new terms the consumer accepted.
+    case amendmentConfirmation = "amendment_confirmation"
+    /// Tells the consumer an announced or accepted change will not happen after all.
+    case amendmentWithdrawn = "amendment_withdrawn"
     /// A post to one of the merchant's webhook endpoints, queued by the database itself (migration 0007).
     case webhook
 
@@ -14,4 +20,9 @@ public enum OutboxKind: String, CaseIterable, Sendable {
 
     /// An email of this kind must carry the cancel link; the cancellation's own confirmation need not.
     var requiresCancelLink: Bool { self != .cancellation }
+
+    /// The emails that show a change of terms, old and new.
+    public var isAboutAnAmendment: Bool {
+        self == .amendmentNotice || self == .amendmentConfirmation || self == .amendmentWithdrawn
+    }
 }

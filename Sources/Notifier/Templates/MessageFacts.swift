@@ -23,11 +23,29 @@ public struct MessageFacts: Sendable {
     public let cancelURL: String
     public let debit: Debit?
     public let cancellationEffectiveAt: Instant?
+    public let amendment: Amendment?
+
+    /// A change of terms a message is about: the terms before it and after it, and from when.
+    public struct Amendment: Sendable {
+        public let version: Int
+        public let effectiveFrom: LocalDate
+        public let reason: String
+        public let oldTerms: Terms
+        public let newTerms: Terms
+
+        public init(version: Int, effectiveFrom: LocalDate, reason: String, oldTerms: Terms, newTerms: Terms) {
+            self.version = version
+            self.effectiveFrom = effectiveFrom
+            self.reason = reason
+            self.oldTerms = oldTerms
+            self.newTerms = newTerms
+        }
+    }
 
     public init(
         merchantName: String, supportEmail: String, consumerFirstName: String, consumerLastName: String,
         merchantReference: String, terms: Terms, card: Card, communicationAddress: String, cancelURL: String,
-        debit: Debit? = nil, cancellationEffectiveAt: Instant? = nil
+        debit: Debit? = nil, cancellationEffectiveAt: Instant? = nil, amendment: Amendment? = nil
     ) {
         self.merchantName = merchantName
         self.supportEmail = supportEmail
@@ -40,10 +58,40 @@ public struct MessageFacts: Sendable {
         self.cancelURL = cancelURL
         self.debit = debit
         self.cancellationEffectiveAt = cancellationEffectiveAt
+        self.amendment = amendment
     }
 
-    /// The Mustache context. Absent optional facts are left out, so `{{#fact}}` sections skip them.
+    /// The Mustache context. Absent optional facts are left out, so `{{#fact}}` sections skip them. An
+    /// amendment's two sets of terms are `amendment.old.terms` and `amendment.new.terms`, so that a template
+    /// shows either with the terms partial inside `{{#amendment.old}}` or `{{#amendment.new}}`.
     var templateContext: [String: Any] {
+        var context: [String: Any] = [
+            "merchant": ["name": merchantName, "supportEmail": supportEmail],
+            "consumer": ["firstName": consumerFirstName, "lastName": consumerLastName],
+            "consent": ["reference": merchantReference],
+            "card": ["brand": card.brand, "last4": card.last4],
+            "terms": Self.termsContext(terms),
+            "communication": ["method": "email", "address": communicationAddress],
+            "cancelUrl": cancelURL,
+        ]
+        if let debit {
+            context["debit"] = ["amount": Self.display(debit.amount), "date": debit.date.iso]
+        }
+        if let cancellationEffectiveAt {
+            context["cancellation"] = ["effectiveAt": cancellationEffectiveAt.rfc3339]
+        }
+        if let amendment {
+            context["amendment"] = [
+                "version": amendment.version, "effectiveFrom": amendment.effectiveFrom.iso,
+                "dayBefore": amendment.effectiveFrom.adding(days: -1).iso, "reason": amendment.reason,
+                "old": ["terms": Self.termsContext(amendment.oldTerms)],
+                "new": ["terms": Self.termsContext(amendment.newTerms)],
+            ] as [String: Any]
+        }
+        return context
+    }
+
+    static func termsContext(_ terms: Terms) -> [String: Any] {
         var termsContext: [String: Any] = [
             "amount": Self.display(terms.amount),
             "amountFixed": terms.amountType == .fixed,
@@ -62,22 +110,7 @@ public struct MessageFacts: Sendable {
         case .everyDays(let days)?: termsContext["everyDays"] = days
         case nil: break
         }
-        var context: [String: Any] = [
-            "merchant": ["name": merchantName, "supportEmail": supportEmail],
-            "consumer": ["firstName": consumerFirstName, "lastName": consumerLastName],
-            "consent": ["reference": merchantReference],
-            "card": ["brand": card.brand, "last4": card.last4],
-            "terms": termsContext,
-            "communication": ["method": "email", "address": communicationAddress],
-            "cancelUrl": cancelURL,
-        ]
-        if let debit {
-            context["debit"] = ["amount": Self.display(debit.amount), "date": debit.date.iso]
-        }
-        if let cancellationEffectiveAt {
-            context["cancellation"] = ["effectiveAt": cancellationEffectiveAt.rfc3339]
-        }
-        return context
+        return termsContext
     }
 
     static func display(_ money: Money) -> String {

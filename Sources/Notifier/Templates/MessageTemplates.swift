@@ -105,6 +105,12 @@ public struct MessageTemplates: Sendable {
                 var required = [facts.merchantName, facts.supportEmail, MessageFacts.display(facts.terms.amount)]
                 if kind.requiresCancelLink { required.append(facts.cancelURL) }
                 if kind == .notice, let debit = facts.debit { required.append(MessageFacts.display(debit.amount)) }
+                if kind.isAboutAnAmendment, let amendment = facts.amendment {
+                    required += [
+                        MessageFacts.display(amendment.oldTerms.amount), MessageFacts.display(amendment.newTerms.amount),
+                        amendment.effectiveFrom.iso,
+                    ]
+                }
                 if kind != .cancellation, let endDate = facts.terms.endDate { required.append(endDate.iso) }
                 for (part, output) in [("text", content.text), ("html", content.html)] {
                     if kind == .cancellation {
@@ -166,19 +172,28 @@ enum SampleFacts {
         let maximum = euro.map { Money(minorUnits: 5000, currency: $0) }
         let firstDebit = LocalDate(year: 2026, month: 12, day: 15)
         let endDate = LocalDate(year: 2028, month: 12, day: 15)
-        guard let amount, let maximum, let firstDebit, let endDate else {
+        let newAmount = euro.map { Money(minorUnits: 1299, currency: $0) }
+        let effectiveFrom = LocalDate(year: 2027, month: 2, day: 15)
+        guard let amount, let maximum, let firstDebit, let endDate, let newAmount, let effectiveFrom else {
             throw TemplateError(message: "the sample facts for checking templates could not be built")
         }
+        let terms = Terms(
+            type: .scheduled, amount: amount, amountType: .variable, maxAmount: maximum,
+            firstDebitDate: firstDebit, dateType: .fixed, frequency: .monthly, endDate: endDate,
+            objectiveCriteria: "the metered usage of the month" + typed)
+        let newTerms = Terms(
+            type: .scheduled, amount: newAmount, amountType: .fixed, maxAmount: nil, firstDebitDate: effectiveFrom,
+            dateType: .fixed, frequency: .monthly, endDate: endDate, objectiveCriteria: nil)
         return MessageFacts(
             merchantName: "Sample Shop" + typed, supportEmail: "help@sample.example" + typed,
             consumerFirstName: "Ona" + typed, consumerLastName: "Sample" + typed, merchantReference: "sample-1" + typed,
-            terms: Terms(
-                type: .scheduled, amount: amount, amountType: .variable, maxAmount: maximum,
-                firstDebitDate: firstDebit, dateType: .fixed, frequency: .monthly, endDate: endDate,
-                objectiveCriteria: "the metered usage of the month" + typed),
+            terms: terms,
             card: Card(brand: "VISA", last4: "1096", expiryMonth: 12, expiryYear: 2030),
             communicationAddress: "ona@sample.example" + typed, cancelURL: "https://consents.example/cancel/sample",
             debit: .init(amount: amount, date: firstDebit),
-            cancellationEffectiveAt: Instant(microsecondsSinceEpoch: 1_795_000_000_000_000))
+            cancellationEffectiveAt: Instant(microsecondsSinceEpoch: 1_795_000_000_000_000),
+            amendment: .init(
+                version: 2, effectiveFrom: effectiveFrom, reason: "yearly price review" + typed, oldTerms: terms,
+                newTerms: newTerms))
     }
 }

@@ -137,6 +137,10 @@ final class TestClock: Sendable {
         current.withLock { $0 = $0.adding(seconds: seconds) }
     }
 
+    func set(_ instant: Instant) {
+        current.withLock { $0 = instant }
+    }
+
     var appClock: AppClock { AppClock { [self] in self.now } }
 }
 
@@ -197,7 +201,10 @@ struct TestMerchant: Sendable {
         let id = self.id
         return try await shared.pool.withConnection { connection in
             var counts: [String: Int] = [:]
-            for table in ["consents", "consent_events", "idempotency_keys", "outbox", "debits", "payments", "webhook_endpoints"] {
+            for table in [
+                "consents", "consent_events", "idempotency_keys", "outbox", "debits", "payments", "webhook_endpoints",
+                "consent_amendments",
+            ] {
                 let result = try connection.query("SELECT count(*)::int FROM \(table) WHERE merchant_id = $1", [id])
                 counts[table] = try result[0].decode(Int.self, 0)
             }

@@ -21,7 +21,7 @@ enum RouteFixtures {
             try #require(created.status == .created, "webhook endpoint: \(created.status)")
             target.endpointId = try #require(try created.json["id"]?.stringValue)
             return target
-        case .pendingConsent, .activeConsent, .heldConsent, .cancelLink:
+        case .pendingConsent, .activeConsent, .heldConsent, .cancelLink, .amendedConsent:
             break
         }
         let active = setup != .pendingConsent
@@ -35,6 +35,13 @@ enum RouteFixtures {
                 .post, "/v1/consents/\(target.consentId)/legal-hold", key: merchant.keys[.admin],
                 json: .object(["reason": "litigation"]))
             try #require(held.status == .ok, "legal hold: \(held.status)")
+        }
+        if setup == .amendedConsent {
+            let amended = try await client.call(
+                .post, "/v1/consents/\(target.consentId)/amendments", key: merchant.keys[.billing],
+                json: ["terms": ["amount": "9.99"], "effectiveFrom": "2027-01-14", "reason": "loyalty discount"])
+            try #require(amended.status == .created, "amendment: \(amended.status)")
+            target.amendmentId = try #require(try amended.json["id"]?.stringValue)
         }
         if setup == .cancelLink {
             target.token = try await CancelPageTests.token(merchant, consentId: target.consentId)

@@ -27,7 +27,7 @@ enum RouteScope: Sendable {
 
 /// The state a route's normal request needs, made afresh for every request that may change it.
 enum RouteSetup: Sendable {
-    case nothing, pendingConsent, activeConsent, heldConsent, webhookEndpoint, cancelLink
+    case nothing, pendingConsent, activeConsent, heldConsent, webhookEndpoint, cancelLink, amendedConsent
 }
 
 /// The names a request is built from: made by ``RouteFixtures`` for a merchant, or unknown ones.
@@ -36,6 +36,7 @@ struct RouteTarget: Sendable {
     var recurrenceId = "rec-" + randomLetters()
     var merchantReference = "ref-" + randomLetters()
     var endpointId = UUID().uuidString.lowercased()
+    var amendmentId = UUID().uuidString.lowercased()
     /// A cancel-link token, and the form token of its page: by default well formed, for a merchant that does
     /// not exist, under a key nobody has.
     var token = CancelToken.issue(
@@ -127,6 +128,21 @@ enum RouteTable {
             method: .post, path: "/v1/consents/{id}/cancel", access: .roles(billers), allowedStatus: .ok,
             scope: .resource, setup: .activeConsent,
             request: { .json("/v1/consents/\($0.consentId)/cancel", .object(["requestedBy": "merchant"])) }),
+        RouteSpec(
+            method: .post, path: "/v1/consents/{id}/amendments", access: .roles(billers), allowedStatus: .created,
+            scope: .resource, setup: .activeConsent,
+            request: {
+                .json(
+                    "/v1/consents/\($0.consentId)/amendments",
+                    ["terms": ["amount": "9.99"], "effectiveFrom": "2027-01-14", "reason": "loyalty discount"])
+            }),
+        RouteSpec(
+            method: .get, path: "/v1/consents/{id}/amendments", access: .roles(readers), allowedStatus: .ok,
+            scope: .resource, setup: .amendedConsent, request: { .bodiless("/v1/consents/\($0.consentId)/amendments") }),
+        RouteSpec(
+            method: .delete, path: "/v1/consents/{id}/amendments/{amendmentId}", access: .roles(billers),
+            allowedStatus: .ok, scope: .resource, setup: .amendedConsent,
+            request: { .bodiless("/v1/consents/\($0.consentId)/amendments/\($0.amendmentId)") }),
         RouteSpec(
             method: .post, path: "/v1/consents/{id}/payments", access: .roles(billers), allowedStatus: .created,
             scope: .resource, setup: .activeConsent,
