@@ -63,6 +63,11 @@ CREATE TABLE consent_amendments (
 CREATE INDEX consent_amendments_in_force ON consent_amendments (merchant_id, consent_id, version DESC)
     INCLUDE (effective_from) WHERE withdrawn_at IS NULL;
 
+-- Agreed changes whose confirmation is still owed, for the overdue check.
+CREATE INDEX consent_amendments_confirmation_pending ON consent_amendments (confirmation_due_by)
+    WHERE consent = 'agreed' AND confirmation_sent_at IS NULL AND confirmation_overdue_at IS NULL
+      AND withdrawn_at IS NULL;
+
 CREATE OR REPLACE FUNCTION purge_consent(p_merchant text, p_consent uuid, p_evidence_sha256 text)
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE

@@ -182,6 +182,42 @@ import Testing
         }
     }
 
+    /// Accepted on Saturday 2026-11-21 in Vilnius: due by Tuesday the 24th, overdue once that day has ended there.
+    @Test func anAgreedChangesUnsentConfirmationIsFlaggedOverdueOnce() async throws {
+        try await TestEnvironment.withIsolatedDatabase { database, _ in
+            let merchant = try await TestMerchant.make(in: database)
+            let id = try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid())
+            try await merchant.test { client in
+                let agreed = try await Self.amend(
+                    client, merchant, id,
+                    ["terms": ["amount": "12.99"], "effectiveFrom": "2027-01-14", "reason": "review", "evidence": Self.evidence])
+                #expect(agreed.status == .created)
+            }
+            let check = ConfirmationOverdueCheck(
+                pool: database.pool, clock: merchant.clock.appClock, metrics: NotifierMetrics(registry: merchant.registry),
+                interval: .seconds(60), logger: ConfirmationDeliveryTests.TestLogging.quiet)
+            merchant.clock.set(Instant(rfc3339: "2026-11-24T21:59:00Z")!)
+            #expect(try await check.checkAmendmentsOnce() == 0)
+            merchant.clock.set(Instant(rfc3339: "2026-11-24T22:01:00Z")!)
+            #expect(try await check.checkAmendmentsOnce() == 1)
+            #expect(try await check.checkAmendmentsOnce() == 0, "flagged once")
+            let events = try await EventRows.chain(merchant: merchant, consentId: id)
+            let overdue = events.filter { $0.type == "amendment_confirmation.overdue" }
+            #expect(overdue.count == 1)
+            #expect(overdue.first?.data["dueBy"] == "2026-11-24")
+            #expect(overdue.first?.data["version"] == 2)
+            try await merchant.test { client in
+                let versions = try await client.call(.get, "/v1/consents/\(id)/amendments", key: merchant.keys[.auditor])
+                    .json
+                guard case .array(let list)? = versions["versions"], list.count == 2 else {
+                    Issue.record("two versions expected: \(versions)")
+                    return
+                }
+                #expect(list[1]["confirmation"]?["overdueAt"] == "2026-11-24T22:01:00Z")
+            }
+        }
+    }
+
     @Test func aWithdrawnChangeNeverAppliesAndTheConsumerIsToldOnlyIfTheyHeardOfIt() async throws {
         try await TestEnvironment.withIsolatedDatabase { database, url in
             let merchant = try await TestMerchant.make(in: database)

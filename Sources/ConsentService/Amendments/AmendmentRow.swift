@@ -28,7 +28,7 @@ enum AmendmentRow {
                \(ConsentRow.termsList(alias: "a")),
                \(microseconds("a.accepted_at")), a.evidence_sealed, a.evidence_key, a.disclosure_text,
                a.disclosure_version, a.disclosure_sha256, a.confirmation_due_by::text,
-               \(microseconds("a.confirmation_sent_at")), confirmation.state,
+               \(microseconds("a.confirmation_sent_at")), confirmation.state, \(microseconds("a.confirmation_overdue_at")),
                \(microseconds("a.notice_sent_at")), notice.state,
                \(microseconds("a.created_at")), a.created_by, \(microseconds("a.withdrawn_at")), a.withdrawn_by
         FROM consent_amendments a
@@ -68,6 +68,7 @@ struct StoredAmendment: Sendable {
     let confirmationDueBy: LocalDate?
     let confirmationSentAt: Instant?
     let confirmationState: String?
+    let confirmationOverdueAt: Instant?
     let noticeSentAt: Instant?
     let noticeState: String?
     let createdAt: Instant
@@ -112,6 +113,7 @@ struct StoredAmendment: Sendable {
             confirmationDueBy: try c.next(String?.self).flatMap(LocalDate.init(iso:)),
             confirmationSentAt: try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:)),
             confirmationState: try c.next(),
+            confirmationOverdueAt: try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:)),
             noticeSentAt: try c.next(Int64?.self).map(Instant.init(microsecondsSinceEpoch:)),
             noticeState: try c.next(),
             createdAt: Instant(microsecondsSinceEpoch: try c.next()), createdBy: try c.next(),
@@ -141,7 +143,7 @@ struct StoredAmendment: Sendable {
             "confirmation": consent == .agreed
                 ? [
                     "dueBy": .optional(confirmationDueBy?.iso), "sentAt": .optional(confirmationSentAt?.rfc3339),
-                    "status": .optional(confirmationState),
+                    "status": .optional(confirmationState), "overdueAt": .optional(confirmationOverdueAt?.rfc3339),
                 ] : .null,
             "createdAt": .string(createdAt.rfc3339), "createdBy": .string(createdBy),
             "withdrawnAt": .optional(withdrawnAt?.rfc3339), "withdrawnBy": .optional(withdrawnBy),
