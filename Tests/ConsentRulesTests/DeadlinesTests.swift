@@ -68,7 +68,8 @@ struct DeadlinesTests {
         #expect(policy.retentionMonths == 18)
         #expect(policy.activationWindowSeconds == 86_400)
         #expect(!policy.increasesByNotice)
+        #expect(policy.cardReminderDays == 30)
         #expect(policy.json.canonicalText
-                == #"{"activationWindowSeconds":86400,"confirmationBusinessDays":2,"increasesByNotice":false,"noticeDays":14,"retentionMonths":18,"version":1}"#)
+                == #"{"activationWindowSeconds":86400,"cardReminderDays":30,"confirmationBusinessDays":2,"increasesByNotice":false,"noticeDays":14,"retentionMonths":18,"version":1}"#)
     }
 }

@@ -13,10 +13,12 @@ public struct MerchantPolicy: Hashable, Sendable {
     /// Amendments by notice may also raise what the consumer can be charged; without it an increase needs the
     /// consumer's acceptance.
     public let increasesByNotice: Bool
+    /// A consumer whose card expires before a scheduled debit is reminded this many days before that debit.
+    public let cardReminderDays: Int
 
     public init(
         version: Int, confirmationBusinessDays: Int, noticeDays: Int, retentionMonths: Int,
-        activationWindowSeconds: Int, increasesByNotice: Bool = false
+        activationWindowSeconds: Int, increasesByNotice: Bool = false, cardReminderDays: Int = 30
     ) {
         self.version = version
         self.confirmationBusinessDays = confirmationBusinessDays
@@ -24,6 +26,7 @@ public struct MerchantPolicy: Hashable, Sendable {
         self.retentionMonths = retentionMonths
         self.activationWindowSeconds = activationWindowSeconds
         self.increasesByNotice = increasesByNotice
+        self.cardReminderDays = cardReminderDays
     }
 
     /// The contract's periods: 2 business days, 14 days, 18 months, 24 hours.
@@ -38,6 +41,7 @@ public struct MerchantPolicy: Hashable, Sendable {
             "retentionMonths": .integer(retentionMonths),
             "activationWindowSeconds": .integer(activationWindowSeconds),
             "increasesByNotice": .bool(increasesByNotice),
+            "cardReminderDays": .integer(cardReminderDays),
         ]
     }
 }

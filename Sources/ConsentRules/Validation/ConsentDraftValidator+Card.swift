@@ -5,7 +5,11 @@ extension ConsentDraftValidator {
     static func readCard(_ root: JSONObjectFields, today: LocalDate, _ report: inout ValidationReport) -> Card? {
         guard case .present(let fields) = report.object("card", of: root, required: true, allowedKeys: cardKeys)
         else { return nil }
+        return readCardFields(fields, today: today, &report)
+    }
 
+    /// The card's four fields of `fields`, checked as at capture: an expired card is refused.
+    static func readCardFields(_ fields: JSONObjectFields, today: LocalDate, _ report: inout ValidationReport) -> Card? {
         let brand = report.checkedString("brand", of: fields, required: true) { text in
             isCardBrand(text) ? nil : "must be 1 to 20 letters, digits, spaces, underscores or hyphens"
         }

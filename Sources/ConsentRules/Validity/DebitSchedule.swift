@@ -18,6 +18,20 @@ public struct DebitSchedule: Sendable, Hashable {
         }
     }
 
+    /// The schedule's first date on or after `date`, found directly rather than by walking the schedule.
+    public func firstOccurrence(onOrAfter date: LocalDate) -> LocalDate {
+        guard date > first else { return first }
+        switch frequency {
+        case .monthly:
+            let months = (date.year - first.year) * 12 + (date.month - first.month)
+            let candidate = occurrence(months)
+            return candidate >= date ? candidate : occurrence(months + 1)
+        case .everyDays(let days):
+            let elapsed = date.daysSinceEpoch - first.daysSinceEpoch
+            return first.adding(days: (elapsed + days - 1) / days * days)
+        }
+    }
+
     /// True when `date` is one of the schedule's dates, found directly rather than by walking the schedule.
     public func contains(_ date: LocalDate) -> Bool {
         guard date >= first else { return false }

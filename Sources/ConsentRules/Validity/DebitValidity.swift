@@ -14,6 +14,7 @@ public enum ValidityReason: String, Sendable, CaseIterable, Comparable {
     case dateNotInSchedule = "date_not_in_schedule"
     case noticeRequired = "notice_required"
     case amendmentNoticeRequired = "amendment_notice_required"
+    case cardClosed = "card_closed"
 
     /// The contract's order, so answers list reasons the same way every time.
     public static func < (left: ValidityReason, right: ValidityReason) -> Bool {
@@ -44,10 +45,12 @@ public struct DebitConsent: Sendable {
     /// The terms on the debit's date came from an amendment made by notice: when that notice was sent, nil
     /// while it has not been. Nil for terms the consumer agreed to.
     public let amendmentNotice: AmendmentNotice?
+    /// The card on the debit's date belongs to an account its account updater reported closed.
+    public let cardClosed: Bool
 
     public init(
         status: ConsentStatus, terms: Terms, card: Card, noticeDays: Int, timeZone: TimeZone,
-        amendmentNotice: AmendmentNotice? = nil
+        amendmentNotice: AmendmentNotice? = nil, cardClosed: Bool = false
     ) {
         self.status = status
         self.terms = terms
@@ -55,6 +58,7 @@ public struct DebitConsent: Sendable {
         self.noticeDays = noticeDays
         self.timeZone = timeZone
         self.amendmentNotice = amendmentNotice
+        self.cardClosed = cardClosed
     }
 
     /// The notice of the amendment whose terms apply, as far as it went.
@@ -101,6 +105,7 @@ public enum DebitValidity {
         if let end = terms.endDate, date > end { reasons.append(.ended) }
         if let first = terms.firstDebitDate, date < first { reasons.append(.beforeFirstDebit) }
         if consent.card.isExpired(on: date) { reasons.append(.cardExpired) }
+        if consent.cardClosed { reasons.append(.cardClosed) }
         if amount.currency != terms.currency {
             reasons.append(.currencyMismatch)
         } else {

@@ -49,6 +49,9 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     let cancellations = CancellationStore(
         pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring, metrics: metrics)
     CancellationController(store: cancellations, clock: dependencies.clock).addRoutes(to: v1)
+    CardController(
+        store: CardStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
+    ).addRoutes(to: v1)
     AmendmentController(
         store: AmendmentStore(
             pool: dependencies.pool, clock: dependencies.clock, calendars: dependencies.calendars,

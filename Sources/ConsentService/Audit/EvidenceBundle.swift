@@ -34,6 +34,31 @@ enum EvidenceBundle {
 
     static let timeZone = PGStatement("SELECT timezone FROM merchants WHERE merchant_id = $1")
 
+    /// Every card the consent has had, once one was recorded after the capture.
+    static let cards = PGStatement(
+        """
+        SELECT seq, brand, last4, expiry_month, expiry_year, source, account_closed, effective_from::text,
+               \(microseconds("recorded_at")), recorded_by
+        FROM consent_cards WHERE merchant_id = $1 AND consent_id = $2 ORDER BY seq
+        """)
+
+    private static func cardHistory(_ consent: ConsentRecord, on connection: PGConnection) throws -> JSONValue {
+        .array(
+            try connection.query(cards, [consent.merchantId, consent.id]).map { row in
+                [
+                    "seq": .integer(try row.decode(Int.self, 0)), "brand": .string(try row.decode(String.self, 1)),
+                    "last4": .string(try row.decode(String.self, 2)),
+                    "expiryMonth": .integer(Int(try row.decode(Int16.self, 3))),
+                    "expiryYear": .integer(Int(try row.decode(Int16.self, 4))),
+                    "source": .string(try row.decode(String.self, 5)),
+                    "accountStatus": .string(try row.decode(Bool.self, 6) ? "closed" : "open"),
+                    "effectiveFrom": .string(try row.decode(String.self, 7)),
+                    "recordedAt": .string(Instant(microsecondsSinceEpoch: try row.decode(Int64.self, 8)).rfc3339),
+                    "recordedBy": .string(try row.decode(String.self, 9)),
+                ]
+            })
+    }
+
     private static func merchantTimeZone(_ merchantId: String, on connection: PGConnection) throws -> TimeZone {
         let result = try connection.query(timeZone, [merchantId])
         guard result.rowCount == 1, let zone = TimeZone(identifier: try result[0].decode(String.self, 0)) else {
@@ -72,6 +97,7 @@ enum EvidenceBundle {
                 "acceptedAt": .string(evidence.acceptedAt.rfc3339),
             ],
             "termsVersions": versions["versions"] ?? [],
+            "cards": try cardHistory(consent, on: connection),
             "events": .array(events.map(\.json)),
             "chain": [
                 "intact": .bool(chainBreak == nil),

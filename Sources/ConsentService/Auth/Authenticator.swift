@@ -21,7 +21,7 @@ enum Authenticator {
         """
         SELECT k.key_id, k.role, m.merchant_id, m.country, m.timezone,
                p.version, p.confirmation_business_days, p.notice_days, p.retention_months, p.activation_window_seconds,
-               p.increases_by_notice
+               p.increases_by_notice, p.card_reminder_days
         FROM api_keys k
         JOIN merchants m ON m.merchant_id = k.merchant_id
         JOIN LATERAL (
@@ -82,7 +82,7 @@ enum Authenticator {
         let policy = MerchantPolicy(
             version: try cursor.next(), confirmationBusinessDays: try cursor.next(), noticeDays: try cursor.next(),
             retentionMonths: try cursor.next(), activationWindowSeconds: try cursor.next(),
-            increasesByNotice: try cursor.next())
+            increasesByNotice: try cursor.next(), cardReminderDays: try cursor.next())
         let principal = Principal(
             keyId: keyId, role: role,
             merchant: MerchantContext(

@@ -9,7 +9,7 @@ enum Role: String, Sendable, CaseIterable {
         case .billing:
             [
                 .readConsent, .activateConsent, .checkValidity, .announceDebit, .recordPayment, .cancelConsent,
-                .amendConsent,
+                .amendConsent, .updateCard,
             ]
                 .contains(permission)
         case .auditor: [.readConsent, .readEvents, .readEvidence, .export].contains(permission)
@@ -19,7 +19,7 @@ enum Role: String, Sendable, CaseIterable {
 
 enum Permission: Sendable {
     case createConsent, readConsent, activateConsent
-    case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent
+    case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent, updateCard
     case readEvents, readEvidence, export
     case manageLegalHolds, manageWebhooks, manageSettings
 }

@@ -6,7 +6,8 @@ import PGClient
 /// the consent's status, terms and card (no more: the answer needs nothing else, and never the consumer's
 /// personal data), the notice period of the policy its deadlines came from, the earliest sent notice for
 /// exactly that amount and date, and the amendment in force on the debit's date, if any, with its own terms
-/// and notice. One row per question, in the questions' order.
+/// and notice, and the card in force on that date when the consent has had more than one. One row per
+/// question, in the questions' order.
 enum ValidityQueries {
     /// `match` is the question's consent key in the statement (`a.match`) compared with the consent row `c`.
     static func statement(matchType: String, where condition: String) -> PGStatement {
@@ -17,7 +18,7 @@ enum ValidityQueries {
                    (SELECT \(microseconds("min(d.notice_sent_at)")) FROM debits d
                     WHERE d.merchant_id = c.merchant_id AND d.consent_id = c.id AND d.debit_date = a.debit_date
                       AND d.amount_minor = a.amount_minor AND d.currency = a.currency AND d.notice_sent_at IS NOT NULL),
-                   amended.*
+                   amended.*, card.*
             FROM unnest($1::bytea[], $2::\(matchType)[], $3::date[], $4::bigint[], $5::text[]) WITH ORDINALITY
                 AS a(key_hash, match, debit_date, amount_minor, currency, n)
             LEFT JOIN LATERAL (\(Authenticator.principalSelect(keyHash: "a.key_hash"))) principal ON true
@@ -31,6 +32,11 @@ enum ValidityQueries {
                   AND amendment.withdrawn_at IS NULL AND amendment.effective_from <= a.debit_date
                 ORDER BY amendment.version DESC LIMIT 1
             ) amended ON true
+            LEFT JOIN LATERAL (
+                SELECT k.brand, k.last4, k.expiry_month, k.expiry_year, k.account_closed FROM consent_cards k
+                WHERE k.merchant_id = c.merchant_id AND k.consent_id = c.id AND k.effective_from <= a.debit_date
+                ORDER BY k.seq DESC LIMIT 1
+            ) card ON true
             ORDER BY a.n
             """, planning: .generic)
     }

@@ -57,7 +57,7 @@ struct ValidityStore: Sendable {
         }
         let expiresAt = Instant(microsecondsSinceEpoch: try cursor.next())
         var terms = try ConsentRow.decodeTerms(&cursor)
-        let card = try ConsentRow.decodeCard(&cursor)
+        var card = try ConsentRow.decodeCard(&cursor)
         var noticeDays: Int = try cursor.next()
         let noticeSentAt: Int64? = try cursor.next()
         var amendmentNotice: DebitConsent.AmendmentNotice?
@@ -70,12 +70,19 @@ struct ValidityStore: Sendable {
                 amendmentNotice = .init(sentAt: amendmentNoticeSentAt.map(Instant.init(microsecondsSinceEpoch:)))
                 noticeDays = amendmentNoticeDays
             }
+        } else {
+            cursor.skip(ConsentRow.termsColumnCount + 3)
+        }
+        var cardClosed = false
+        if !cursor.isNullAhead {
+            card = try ConsentRow.decodeCard(&cursor)
+            cardClosed = try cursor.next()
         }
         let status = storedStatus.effective(expiresAt: expiresAt, at: now)
         let decision = DebitValidity.decide(
             DebitConsent(
                 status: status, terms: terms, card: card, noticeDays: noticeDays,
-                timeZone: principal.merchant.timeZone, amendmentNotice: amendmentNotice),
+                timeZone: principal.merchant.timeZone, amendmentNotice: amendmentNotice, cardClosed: cardClosed),
             amount: debit.amount, date: debit.date,
             notices: noticeSentAt.map {
                 [SentNotice(amount: debit.amount, date: debit.date, sentAt: Instant(microsecondsSinceEpoch: $0))]

@@ -23,6 +23,8 @@ struct MerchantsCommand: AsyncParsableCommand {
         var retentionMonths = MerchantPolicy.defaults.retentionMonths
         @Option(help: "Hours a pending consent waits for its first payment before it expires (1 to 24).")
         var activationWindowHours = MerchantPolicy.defaults.activationWindowSeconds / 3600
+        @Option(help: "Days before a scheduled debit that a consumer whose card expires first is reminded (7 to 90).")
+        var cardReminderDays = MerchantPolicy.defaults.cardReminderDays
         @Flag(help: "Let amendments by notice also raise what consumers can be charged (else an increase needs the consumer's acceptance).")
         var increasesByNotice = false
 
@@ -30,7 +32,7 @@ struct MerchantsCommand: AsyncParsableCommand {
             let policy = MerchantPolicy(
                 version: 1, confirmationBusinessDays: confirmationBusinessDays, noticeDays: noticeDays,
                 retentionMonths: retentionMonths, activationWindowSeconds: activationWindowHours * 3600,
-                increasesByNotice: increasesByNotice)
+                increasesByNotice: increasesByNotice, cardReminderDays: cardReminderDays)
             let merchant = NewMerchant(
                 id: id, name: name, country: country.uppercased(), timeZone: timezone, sender: sender,
                 supportEmail: supportEmail, policy: policy)

@@ -41,6 +41,9 @@ enum MerchantInput {
         if !(60...defaults.activationWindowSeconds).contains(policy.activationWindowSeconds) {
             problems.append("--activation-window-hours may only be stricter than \(defaults.activationWindowSeconds / 3600)")
         }
+        if !(7...90).contains(policy.cardReminderDays) {
+            problems.append("--card-reminder-days must be from 7 to 90")
+        }
         return problems
     }
 

@@ -24,8 +24,8 @@ enum MerchantStore {
     static let insertPolicy = PGStatement(
         """
         INSERT INTO merchant_policies (merchant_id, version, confirmation_business_days, notice_days, retention_months,
-                                       activation_window_seconds, increases_by_notice)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                       activation_window_seconds, increases_by_notice, card_reminder_days)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """)
     static let insertKey = PGStatement(
         """
@@ -52,6 +52,7 @@ enum MerchantStore {
             _ = try connection.query(insertPolicy, [
                 merchant.id, policy.version, policy.confirmationBusinessDays, policy.noticeDays,
                 policy.retentionMonths, policy.activationWindowSeconds, policy.increasesByNotice,
+                policy.cardReminderDays,
             ])
         }
     }

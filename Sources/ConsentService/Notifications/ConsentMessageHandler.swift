@@ -50,6 +50,19 @@ struct ConsentMessageHandler: OutboxMessageHandler {
             }
             debit = MessageFacts.Debit(amount: announced.amount, date: announced.date)
         }
+        if kind == .cardExpiring {
+            let status = subject.consent.effectiveStatus(at: attemptAt)
+            guard status == .active else { return .withdraw(reason: "the consent is \(status.rawValue)") }
+            let payload = try? JSONValue.parse(Array(message.payload.utf8))
+            guard let date = payload?["debitDate"]?.stringValue.flatMap(LocalDate.init(iso:)) else {
+                throw ComposeError(message: "a card expiry reminder without its debit date")
+            }
+            // A card recorded since the reminder was queued may well pay that debit.
+            guard subject.consent.draft.card.isExpired(on: date) else {
+                return .withdraw(reason: "a card valid on \(date.iso) was recorded meanwhile")
+            }
+            debit = MessageFacts.Debit(amount: subject.consent.draft.terms.amount, date: date)
+        }
         var amendment: MessageFacts.Amendment?
         if kind.isAboutAnAmendment {
             guard let loaded = try await AmendmentMessage.load(message, pool: pool, keyring: keyring) else {
@@ -128,6 +141,8 @@ struct ConsentMessageHandler: OutboxMessageHandler {
                 chains.append(
                     "cancellation_confirmation.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt,
                     to: key)
+            case .cardExpiring:
+                chains.append("card_expiring.sent", data: .object(data), actor: Self.actor, at: delivery.sentAt, to: key)
             case .amendmentNotice, .amendmentConfirmation, .amendmentWithdrawn:
                 if let amendmentId = try AmendmentMessage.recordSent(message, at: delivery.sentAt, on: connection) {
                     data["amendmentId"] = .string(amendmentId.lowercasedString)

@@ -5,11 +5,12 @@ import Notifier
 import PGClient
 import ServiceLifecycle
 
-/// The notifier as one service: a LISTEN session that wakes the outbox worker, the worker itself, and the
-/// confirmation overdue check. It owns the transport and the listener and closes both when it stops.
+/// The notifier as one service: a LISTEN session that wakes the outbox worker, the worker itself, the
+/// confirmation overdue check and the card-expiry reminders. It owns the transport and the listener and closes both when it stops.
 struct NotifierService: Service {
     let worker: OutboxWorker
     let overdueCheck: ConfirmationOverdueCheck
+    let cardReminders: CardExpirySweep
     let listener: PGListener
     let smtp: SMTPTransport?
     let logger: Logger
@@ -48,13 +49,18 @@ struct NotifierService: Service {
                 "transport": "\(configuration.smtp.map { "smtp \($0.url)" } ?? "outbox folder \(configuration.outboxDirectory)")",
                 "languages": "\(templates.languages.sorted())",
             ])
-        return NotifierService(worker: worker, overdueCheck: overdueCheck, listener: listener, smtp: smtp, logger: logger)
+        let cardReminders = CardExpirySweep(
+            pool: pool, clock: clock, interval: configuration.overdueCheckInterval, logger: logger)
+        return NotifierService(
+            worker: worker, overdueCheck: overdueCheck, cardReminders: cardReminders, listener: listener, smtp: smtp,
+            logger: logger)
     }
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await worker.run() }
             group.addTask { try? await overdueCheck.run() }
+            group.addTask { try? await cardReminders.run() }
             await group.waitForAll()
         }
         await listener.stop()

@@ -10,6 +10,8 @@ public enum OutboxKind: String, CaseIterable, Sendable {
     case amendmentConfirmation = "amendment_confirmation"
     /// Tells the consumer an announced or accepted change will not happen after all.
     case amendmentWithdrawn = "amendment_withdrawn"
+    /// Tells the consumer their card expires before the next scheduled debit.
+    case cardExpiring = "card_expiring"
     /// A post to one of the merchant's webhook endpoints, queued by the database itself (migration 0007).
     case webhook
 

@@ -69,7 +69,10 @@ public struct MessageFacts: Sendable {
             "merchant": ["name": merchantName, "supportEmail": supportEmail],
             "consumer": ["firstName": consumerFirstName, "lastName": consumerLastName],
             "consent": ["reference": merchantReference],
-            "card": ["brand": card.brand, "last4": card.last4],
+            "card": [
+                "brand": card.brand, "last4": card.last4,
+                "expiry": (card.expiryMonth < 10 ? "0" : "") + "\(card.expiryMonth)/\(card.expiryYear)",
+            ],
             "terms": Self.termsContext(terms),
             "communication": ["method": "email", "address": communicationAddress],
             "cancelUrl": cancelURL,

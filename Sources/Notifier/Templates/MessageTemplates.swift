@@ -105,6 +105,9 @@ public struct MessageTemplates: Sendable {
                 var required = [facts.merchantName, facts.supportEmail, MessageFacts.display(facts.terms.amount)]
                 if kind.requiresCancelLink { required.append(facts.cancelURL) }
                 if kind == .notice, let debit = facts.debit { required.append(MessageFacts.display(debit.amount)) }
+                if kind == .cardExpiring, let debit = facts.debit {
+                    required += [facts.card.last4, debit.date.iso]
+                }
                 if kind.isAboutAnAmendment, let amendment = facts.amendment {
                     required += [
                         MessageFacts.display(amendment.oldTerms.amount), MessageFacts.display(amendment.newTerms.amount),

@@ -137,6 +137,14 @@ enum RouteTable {
                     ["terms": ["amount": "9.99"], "effectiveFrom": "2027-01-14", "reason": "loyalty discount"])
             }),
         RouteSpec(
+            method: .put, path: "/v1/consents/{id}/card", access: .roles(billers), allowedStatus: .ok,
+            scope: .resource, setup: .activeConsent,
+            request: {
+                .json(
+                    "/v1/consents/\($0.consentId)/card",
+                    ["brand": "VISA", "last4": "4242", "expiryMonth": 3, "expiryYear": 2030, "source": "consumer"])
+            }),
+        RouteSpec(
             method: .get, path: "/v1/consents/{id}/amendments", access: .roles(readers), allowedStatus: .ok,
             scope: .resource, setup: .amendedConsent, request: { .bodiless("/v1/consents/\($0.consentId)/amendments") }),
         RouteSpec(
