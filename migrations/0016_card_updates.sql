@@ -87,3 +87,16 @@ CREATE TRIGGER consent_event_webhooks AFTER INSERT ON consent_events
                        'notice.sent', 'notice.failed', 'consent.completed', 'consent.expired', 'consent.amended',
                        'card.updated', 'card.expiring'))
     EXECUTE FUNCTION webhook_deliveries_for_event();
+
+-- GET /v1/consents: a page in id order per status, and of overdue confirmations, each from an index that
+-- leads with the merchant. They are partial, so that a foreign-key check (by merchant and id) can never plan
+-- itself onto one of them instead of the primary key (see 0011).
+CREATE INDEX consents_list_active ON consents (merchant_id, id) WHERE status = 'active';
+CREATE INDEX consents_list_cancelled ON consents (merchant_id, id) WHERE status = 'cancelled';
+CREATE INDEX consents_list_completed ON consents (merchant_id, id) WHERE status = 'completed';
+CREATE INDEX consents_list_pending_or_expired ON consents (merchant_id, id) WHERE status IN ('pending', 'expired');
+CREATE INDEX consents_list_confirmation_overdue ON consents (merchant_id, id)
+    WHERE confirmation_overdue_at IS NOT NULL AND confirmation_sent_at IS NULL;
+-- cardExpiringBefore: the merchant's cards by expiry month (the predicate only keeps foreign-key checks off it).
+CREATE INDEX consents_list_card_expiry ON consents (merchant_id, card_expiry_year, card_expiry_month, id)
+    WHERE card_expiry_year IS NOT NULL;

@@ -8,7 +8,7 @@ struct ConsentController<Repository: ConsentRepository> {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("consents", use: capture)
-        group.get("consents", use: findByReference)
+        group.get("consents", use: findOrList)
         group.get("consents/{id}", use: find)
         group.post("consents/{id}/activate", use: activate)
         group.get("recurrences/{recurrenceId}", use: findByRecurrence)
@@ -29,13 +29,17 @@ struct ConsentController<Repository: ConsentRepository> {
         return .json(consent)
     }
 
-    @Sendable func findByReference(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// With `merchantReference`, that one consent; without it, a page of the merchant's consents.
+    @Sendable func findOrList(_ request: Request, context: AppRequestContext) async throws -> Response {
         let keyHash = try Authenticator.keyHash(of: request)
-        guard let reference = request.uri.queryParameters.get("merchantReference"), !reference.isEmpty else {
-            throw APIError.validation("merchantReference", "is required")
+        let parameters = request.uri.queryParameters
+        if let reference = parameters.get("merchantReference") {
+            guard !reference.isEmpty else { throw APIError.validation("merchantReference", "must not be empty") }
+            return .json(
+                try await repository.consent(merchantReference: AppRequestContext.lookupText(reference), keyHash: keyHash))
         }
-        return .json(
-            try await repository.consent(merchantReference: AppRequestContext.lookupText(reference), keyHash: keyHash))
+        let pairs = parameters.map { (String($0.key), String($0.value)) }
+        return .json(try await repository.list(ConsentListQuery.parse(pairs), keyHash: keyHash))
     }
 
     @Sendable func findByRecurrence(_ request: Request, context: AppRequestContext) async throws -> Response {

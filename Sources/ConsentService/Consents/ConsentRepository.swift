@@ -9,6 +9,7 @@ protocol ConsentRepository: Sendable {
     func consent(merchantReference: String, keyHash: [UInt8]) async throws -> JSONValue
     func consent(recurrenceId: String, keyHash: [UInt8]) async throws -> JSONValue
     func activate(_ request: ActivationRequest) async throws -> JSONValue
+    func list(_ query: ConsentListQuery, keyHash: [UInt8]) async throws -> JSONValue
 }
 
 struct CaptureRequest: Sendable {

@@ -122,6 +122,30 @@ struct PostgresConsentRepository: ConsentRepository {
         try await read(ConsentQueries.readByRecurrence, keyHash: keyHash, recurrenceId)
     }
 
+    /// One page, with `nextAfter` when another follows.
+    func list(_ query: ConsentListQuery, keyHash: [UInt8]) async throws -> JSONValue {
+        let now = clock.now()
+        let keyring = self.keyring
+        return try await pool.withConnection { connection in
+            let principal = try Authenticator.principal(keyHash: keyHash, on: connection, permission: .readConsent)
+            let page = ConsentListing.page(
+                query, merchantId: principal.merchant.merchantId, now: now, timeZone: principal.merchant.timeZone)
+            // One row more than the page tells whether another page follows.
+            let rows = try connection.query(page.statement, page.binds)
+            var consents: [JSONValue] = []
+            var last: UUID?
+            for index in 0..<min(rows.rowCount, query.limit) {
+                var cursor = RowCursor(rows[index])
+                let consent = try ConsentRow.decode(&cursor, keyring: keyring)
+                consents.append(
+                    ConsentRepresentation.json(consent, terms: try ConsentTermsVersions.decode(&cursor), now: now))
+                last = consent.id
+            }
+            let more = rows.rowCount > query.limit
+            return ["consents": .array(consents), "nextAfter": more ? .optional(last?.lowercasedString) : .null]
+        }
+    }
+
     func activate(_ request: ActivationRequest) async throws -> JSONValue {
         let now = clock.now()
         let outcome = try await pool.withTransaction { connection -> ActivationOutcome in
