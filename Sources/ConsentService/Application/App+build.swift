@@ -44,6 +44,7 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     PaymentController(
         store: PaymentStore(
             pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring, metrics: metrics),
+        history: PaymentHistory(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring),
         clock: dependencies.clock
     ).addRoutes(to: v1)
     let cancellations = CancellationStore(

@@ -9,17 +9,17 @@ enum Role: String, Sendable, CaseIterable {
         case .billing:
             [
                 .readConsent, .activateConsent, .checkValidity, .announceDebit, .recordPayment, .cancelConsent,
-                .amendConsent, .updateCard,
+                .amendConsent, .updateCard, .readPayments,
             ]
                 .contains(permission)
-        case .auditor: [.readConsent, .readEvents, .readEvidence, .export].contains(permission)
+        case .auditor: [.readConsent, .readEvents, .readEvidence, .export, .readPayments].contains(permission)
         }
     }
 }
 
 enum Permission: Sendable {
     case createConsent, readConsent, activateConsent
-    case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent, updateCard
+    case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent, updateCard, readPayments
     case readEvents, readEvidence, export
     case manageLegalHolds, manageWebhooks, manageSettings
 }

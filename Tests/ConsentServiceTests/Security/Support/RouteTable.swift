@@ -152,6 +152,14 @@ enum RouteTable {
             allowedStatus: .ok, scope: .resource, setup: .amendedConsent,
             request: { .bodiless("/v1/consents/\($0.consentId)/amendments/\($0.amendmentId)") }),
         RouteSpec(
+            method: .get, path: "/v1/consents/{id}/payments", access: .roles([.billing, .auditor, .admin]),
+            allowedStatus: .ok, scope: .resource, setup: .activeConsent,
+            request: { .bodiless("/v1/consents/\($0.consentId)/payments") }),
+        RouteSpec(
+            method: .get, path: "/v1/recurrences/{recurrenceId}/payments", access: .roles([.billing, .auditor, .admin]),
+            allowedStatus: .ok, scope: .resource, setup: .activeConsent,
+            request: { .bodiless("/v1/recurrences/\($0.recurrenceId)/payments") }),
+        RouteSpec(
             method: .post, path: "/v1/consents/{id}/payments", access: .roles(billers), allowedStatus: .created,
             scope: .resource, setup: .activeConsent,
             request: {
