@@ -41,6 +41,10 @@ def main():
         print(f"{name:<10}{run['rate']:>10.0f}{run['p50']:>9.2f}{run['p99']:>9.2f}{run['errors']:>8}{ratio:>20.3f}")
     if "validity" in runs and runs.get("pgbench", {}).get("rate"):
         print(f"validity / pgbench of the same lookup: {runs['validity']['rate'] / runs['pgbench']['rate']:.3f}")
+    if "validity" in runs and runs.get("validity-amended", {}).get("rate"):
+        print(f"validity with one consent in four amended / without: "
+              f"{runs['validity-amended']['rate'] / runs['validity']['rate']:.3f} (rate), "
+              f"{runs['validity-amended']['p99'] / runs['validity']['p99']:.3f} (p99)")
     record(runs, anchor, args)
     failed = [name for name, run in runs.items() if run["errors"]]
     if failed:
@@ -70,6 +74,16 @@ def record(runs, anchor, args):
                        "ratio >= 0.60", ratio >= 0.6, *healthz, ratio)
         figures.record(label, f"GET …/validity p99 ({where})", validity["p99"], "ms", "<= 10 ms",
                        validity["p99"] <= 10)
+        amended = runs.get("validity-amended")
+        if amended and validity["rate"]:
+            kept = amended["rate"] / validity["rate"]
+            figures.record(label, f"GET …/validity req/s with one consent in four amended ({where})",
+                           round(amended["rate"]), "req/s", "ratio >= 0.90", kept >= 0.9,
+                           "without amendments, same run", round(validity["rate"]), kept)
+            grown = amended["p99"] / validity["p99"] if validity["p99"] else 0
+            figures.record(label, f"GET …/validity p99 with one consent in four amended ({where})",
+                           amended["p99"], "ms", "ratio <= 1.10", grown <= 1.1,
+                           "without amendments, same run", validity["p99"], grown)
         pgbench = runs.get("pgbench")
         if pgbench and pgbench["rate"]:
             figures.record(label, f"GET …/validity req/s against pgbench of the same lookup ({where})",

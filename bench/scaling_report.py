@@ -46,6 +46,9 @@ def main():
             ratio = validity["rate"] / anchor["rate"]
             figures.record("scaling", f"GET …/validity req/s ({where})", round(validity["rate"]), "req/s",
                            "ratio >= 0.60", ratio >= 0.6, *healthz, ratio)
+        for name, query in (("list", "GET /v1/consents?limit=100&after="), ("list-active", "… &status=active")):
+            if name in sized:
+                figures.record("scaling", f"{query} p50 ({where})", sized[name]["p50"], "ms", "reported", None)
         if "capture" in sized:
             capture = sized["capture"]
             figures.record("scaling", f"POST /v1/consents req/s ({where})", round(capture["rate"]), "req/s",
@@ -67,6 +70,18 @@ def main():
         figures.record("scaling", f"claim of {due:,} due messages ({largest:,} consents)", round(large["ms"], 2),
                        "ms", "<= 2 x the time at the small table", growth <= 2,
                        f"same claim at {smallest:,} consents", round(small["ms"], 2), growth)
+    if smallest != largest:
+        for name, query in (("list", "GET /v1/consents?limit=100&after="), ("list-active", "… &status=active")):
+            small = parse(runs.get(smallest, [])).get(name)
+            large = parse(runs.get(largest, [])).get(name)
+            if not small or not large or not small["p50"]:
+                continue
+            # A page read by index from a table 100 times larger: the same work, so about the same time.
+            growth = large["p50"] / small["p50"]
+            print(f"{query} page p50: {growth:.2f} times as long at {largest:,} consents as at {smallest:,}")
+            figures.record("scaling", f"{query} page p50 ({largest:,} consents)", round(large["p50"], 2), "ms",
+                           "<= 1.5 x the time at the small table", growth <= 1.5,
+                           f"same page at {smallest:,} consents", round(small["p50"], 2), growth)
     for size in sizes:
         few, many = claims.get((size, 1000)), claims.get((size, 10000))
         if few and many:

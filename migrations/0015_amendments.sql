@@ -1,5 +1,6 @@
 -- Agreements that change. A consent's row keeps the terms it was captured with (version 1); every later version
 -- is a row here, in force from its effective_from until a later version's, unless withdrawn before then.
+-- (Purging a consent with its amendments, and their webhooks, come with 0016.)
 
 ALTER TABLE merchant_policies ADD COLUMN increases_by_notice boolean NOT NULL DEFAULT false;
 
@@ -67,45 +68,3 @@ CREATE INDEX consent_amendments_in_force ON consent_amendments (merchant_id, con
 CREATE INDEX consent_amendments_confirmation_pending ON consent_amendments (confirmation_due_by)
     WHERE consent = 'agreed' AND confirmation_sent_at IS NULL AND confirmation_overdue_at IS NULL
       AND withdrawn_at IS NULL;
-
-CREATE OR REPLACE FUNCTION purge_consent(p_merchant text, p_consent uuid, p_evidence_sha256 text)
-RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-    target consents%ROWTYPE;
-    today date;
-BEGIN
-    SELECT * INTO target FROM consents WHERE merchant_id = p_merchant AND id = p_consent FOR UPDATE;
-    IF NOT FOUND OR target.retain_until IS NULL OR target.legal_hold THEN
-        RETURN false;
-    END IF;
-    SELECT (now() AT TIME ZONE m.timezone)::date INTO today FROM merchants m WHERE m.merchant_id = p_merchant;
-    IF today IS NULL OR target.retain_until >= today THEN
-        RETURN false;
-    END IF;
-    IF EXISTS (SELECT 1 FROM outbox WHERE merchant_id = p_merchant AND consent_id = p_consent AND state = 'queued') THEN
-        RETURN false;
-    END IF;
-    PERFORM set_config('consent.purging', p_merchant || '/' || p_consent::text, true);
-    DELETE FROM outbox WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM debits WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM payments WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM idempotency_keys WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM consent_amendments WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM consent_events WHERE merchant_id = p_merchant AND consent_id = p_consent;
-    DELETE FROM consents WHERE merchant_id = p_merchant AND id = p_consent;
-    PERFORM set_config('consent.purging', '', true);
-    INSERT INTO consent_tombstones (merchant_id, consent_id, merchant_reference, retain_until, purged_at,
-                                    evidence_sha256)
-    VALUES (p_merchant, p_consent, target.merchant_reference, target.retain_until, now(), p_evidence_sha256);
-    RETURN true;
-END
-$$;
-REVOKE ALL ON FUNCTION purge_consent(text, uuid, text) FROM PUBLIC;
-
--- Amendments reach webhooks too.
-DROP TRIGGER consent_event_webhooks ON consent_events;
-CREATE TRIGGER consent_event_webhooks AFTER INSERT ON consent_events
-    FOR EACH ROW
-    WHEN (NEW.type IN ('consent.activated', 'consent.cancelled', 'confirmation.sent', 'confirmation.overdue',
-                       'notice.sent', 'notice.failed', 'consent.completed', 'consent.expired', 'consent.amended'))
-    EXECUTE FUNCTION webhook_deliveries_for_event();

@@ -79,7 +79,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION purge_consent(text, uuid, text) FROM PUBLIC;
 
--- Card changes and reminders reach webhooks too.
+-- Amendments, card changes and reminders reach webhooks too.
 DROP TRIGGER consent_event_webhooks ON consent_events;
 CREATE TRIGGER consent_event_webhooks AFTER INSERT ON consent_events
     FOR EACH ROW

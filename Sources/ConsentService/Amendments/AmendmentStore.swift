@@ -65,9 +65,7 @@ struct AmendmentStore: Sendable {
                 draft.consent == .agreed ? .amendmentConfirmation : .amendmentNotice, id: messageId,
                 merchantId: consent.merchantId, consentId: consent.id, dueAt: now,
                 payload: ["amendmentId": .string(amendmentId.lowercasedString)], on: connection)
-            var head = ConsentChainHead(
-                merchantId: consent.merchantId, consentId: consent.id, lastEventSeq: consent.lastEventSeq,
-                lastEventHash: consent.lastEventHash)
+            var head = ConsentChainHead(of: consent)
             var data: [String: JSONValue] = [
                 "amendmentId": .string(amendmentId.lowercasedString), "version": .integer(version),
                 "consent": .string(draft.consent.rawValue), "effectiveFrom": .string(draft.effectiveFrom.iso),
@@ -131,9 +129,7 @@ struct AmendmentStore: Sendable {
                     consentId: consent.id, dueAt: now, payload: ["amendmentId": .string(amendmentId.lowercasedString)],
                     on: connection)
             }
-            var head = ConsentChainHead(
-                merchantId: consent.merchantId, consentId: consent.id, lastEventSeq: consent.lastEventSeq,
-                lastEventHash: consent.lastEventHash)
+            var head = ConsentChainHead(of: consent)
             try head.append(
                 "amendment.withdrawn",
                 data: [

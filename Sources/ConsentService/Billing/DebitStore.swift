@@ -64,9 +64,7 @@ struct DebitStore: Sendable {
                     payload: ["debitId": .string(debitId.lowercasedString)], on: connection)
             }
             // The consent row is locked already (byIdForUpdate), so its head is current.
-            var head = ConsentChainHead(
-                merchantId: merchant.merchantId, consentId: consentId, lastEventSeq: consent.lastEventSeq,
-                lastEventHash: consent.lastEventHash)
+            var head = ConsentChainHead(of: consent)
             try head.append(
                 "debit.announced",
                 data: [

@@ -60,9 +60,7 @@ struct CardStore: Sendable {
                 consent.merchantId, consent.id, card.brand, card.last4, card.expiryMonth, card.expiryYear, seq + 1,
                 update.accountClosed, now.rfc3339,
             ])
-            var head = ConsentChainHead(
-                merchantId: consent.merchantId, consentId: consent.id, lastEventSeq: consent.lastEventSeq,
-                lastEventHash: consent.lastEventHash)
+            var head = ConsentChainHead(of: consent)
             try head.append(
                 "card.updated",
                 data: [

@@ -73,3 +73,12 @@ struct ConsentChainHead: Sendable {
         ])
     }
 }
+
+extension ConsentChainHead {
+    /// The head of a consent whose row the transaction holds locked (`ConsentQueries.lockForChange`).
+    init(of consent: ConsentRecord) {
+        self.init(
+            merchantId: consent.merchantId, consentId: consent.id, lastEventSeq: consent.lastEventSeq,
+            lastEventHash: consent.lastEventHash)
+    }
+}
