@@ -26,9 +26,11 @@ struct ConfirmationDeliveryTests {
 
     /// The notifier as `serve` builds it, sending through `smtp`.
     static func notifier(
-        _ merchant: TestMerchant, url: String, smtp: SMTPConfiguration?, outbox: String? = nil
+        _ merchant: TestMerchant, url: String, smtp: SMTPConfiguration?, outbox: String? = nil,
+        batchSize: Int = OutboxWorker.Settings().batchSize
     ) async throws -> NotifierService {
         var configuration = NotifierConfiguration()
+        configuration.worker.batchSize = batchSize
         configuration.publicURL = publicURL
         configuration.smtp = smtp
         configuration.templatesDirectory = TestEnvironment.packageRoot + "/templates"
