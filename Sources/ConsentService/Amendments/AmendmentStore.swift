@@ -122,7 +122,9 @@ struct AmendmentStore: Sendable {
             let stillQueued = try OutboxQueue.withdrawQueued(
                 kind, merchantId: consent.merchantId, consentId: consent.id,
                 reason: "the amendment was withdrawn", now: now, on: connection)
-            let consumerTold = stillQueued == 0
+            // Told unless the message never left: withdrawn just now, or failed for good earlier.
+            let messageState = existing.consent == .notified ? existing.noticeState : existing.confirmationState
+            let consumerTold = stillQueued == 0 && messageState != "failed" && messageState != "withdrawn"
             if consumerTold {
                 try OutboxQueue.enqueue(
                     .amendmentWithdrawn, id: UUID.v7(at: now), merchantId: consent.merchantId,
