@@ -149,6 +149,14 @@ import Testing
                 try await ConfirmationDeliveryTests.capture(merchant, Self.markedBody(reference: "order-r1")),
                 try await ConfirmationDeliveryTests.capture(merchant, ConsentBody.valid(reference: "order-r2")),
             ]
+            // An agreed change keeps its evidence sealed too.
+            try await merchant.test { client in
+                let amended = try await AmendmentTests.amend(
+                    client, merchant, ids[0],
+                    ["terms": ["amount": "12.99"], "effectiveFrom": "2027-01-14", "reason": "review",
+                     "evidence": AmendmentTests.evidence])
+                #expect(amended.status == .created)
+            }
             let newEntry = try #require(
                 try await ServiceProcess.run(["personal-data", "new-key", "test-3"], environment: [:]).output
                     .split(separator: "\n").first.map(String.init))
@@ -159,9 +167,11 @@ import Testing
             let before = try await ServiceProcess.run(["personal-data", "status"], environment: environment)
             #expect(before.output.contains("current key: test-3"))
             #expect(before.output.contains("consents\ttest-2\t2"), "\(before.output)")
+            #expect(before.output.contains("consent_amendments\ttest-2\t1"), "\(before.output)")
             let reseal = try await ServiceProcess.run(["personal-data", "reseal"], environment: environment)
             #expect(reseal.status == 0, "\(reseal.output)")
             #expect(reseal.output.contains("consents\t2 rows re-sealed"), "\(reseal.output)")
+            #expect(reseal.output.contains("consent_amendments\t1 rows re-sealed"), "\(reseal.output)")
             let after = try await ServiceProcess.run(["personal-data", "status"], environment: environment)
             #expect(after.output.contains("consents\ttest-3\t2"), "\(after.output)")
             #expect(!after.output.contains("test-2"), "\(after.output)")
@@ -172,6 +182,13 @@ import Testing
             try await newOnly.test { client in
                 let read = try await client.call(.get, "/v1/consents/\(ids[0])", key: merchant.keys[.auditor])
                 #expect(try read.json["consumer"]?["firstName"]?.stringValue == Self.markers[0])
+                let versions = try await client.call(
+                    .get, "/v1/consents/\(ids[0])/amendments", key: merchant.keys[.auditor]).json
+                guard case .array(let list)? = versions["versions"], list.count == 2 else {
+                    Issue.record("two versions expected: \(versions)")
+                    return
+                }
+                #expect(list[1]["evidence"]?["ipAddress"] == "235.114.187.9")
             }
             try await merchant.test { client in
                 let read = try await client.call(.get, "/v1/consents/\(ids[1])", key: merchant.keys[.auditor])

@@ -97,10 +97,13 @@ struct PersonalDataSealing: Sendable {
         UNION ALL
         SELECT 'idempotency_keys', coalesce(response_key, 'plaintext'), count(*)::int FROM idempotency_keys
         WHERE response_status <> 0 GROUP BY 2
+        UNION ALL
+        SELECT 'consent_amendments', evidence_key, count(*)::int FROM consent_amendments
+        WHERE evidence_key IS NOT NULL GROUP BY 2
         ORDER BY 1, 2
         """)
 
-    private static let targets: [Target] = [consents, outbox, idempotencyKeys]
+    private static let targets: [Target] = [consents, outbox, idempotencyKeys, amendments]
 
     private static let consents = Target(
         name: "consents",
@@ -181,5 +184,27 @@ struct PersonalDataSealing: Sendable {
             let plaintext = try keyId.map { try keyring.open(SealedValue(keyId: $0, bytes: body), context: context) } ?? body
             let sealed = keyring.seal(plaintext, context: context)
             return [merchantId, key, sealed.bytes, sealed.keyId]
+        })
+
+    /// An agreed amendment's evidence is sealed from the start; only a new key reseals it.
+    private static let amendments = Target(
+        name: "consent_amendments",
+        select: PGStatement(
+            """
+            SELECT merchant_id, id, evidence_sealed, evidence_key FROM consent_amendments
+            WHERE evidence_sealed IS NOT NULL AND $1::text IS NOT NULL AND evidence_key <> $1
+            LIMIT $2 FOR UPDATE
+            """),
+        update: PGStatement(
+            "UPDATE consent_amendments SET evidence_sealed = $3, evidence_key = $4 WHERE merchant_id = $1 AND id = $2"),
+        seal: { row, keyring in
+            var cursor = RowCursor(row)
+            let merchantId: String = try cursor.next()
+            let id: UUID = try cursor.next()
+            let context = SealingContext.amendment(merchantId: merchantId, amendmentId: id)
+            let bytes: [UInt8] = try cursor.next()
+            let keyId: String = try cursor.next()
+            let sealed = keyring.seal(try keyring.open(SealedValue(keyId: keyId, bytes: bytes), context: context), context: context)
+            return [merchantId, id, sealed.bytes, sealed.keyId]
         })
 }
