@@ -143,7 +143,7 @@ import Testing
                     #expect(try await merchant.rowCounts() == before)
 
                     let agreed = try await Self.amend(
-                        client, merchant, id, rise.setting("evidence", Self.evidence).setting("effectiveFrom", "2026-11-25"))
+                        client, merchant, id, rise.setting("evidence", Self.evidence).setting("effectiveFrom", "2026-12-30"))
                     #expect(agreed.status == .created)
                     let amendment = try agreed.json
                     #expect(amendment["consent"] == "agreed")
@@ -153,12 +153,16 @@ import Testing
                     // Accepted on Saturday 2026-11-21: two business days after it is Tuesday the 24th.
                     #expect(amendment["confirmation"]?["dueBy"] == "2026-11-24")
 
-                    // No notice needed: from its date, the new terms apply at once.
-                    #expect(try await Self.validity(client, merchant, id, "12.99", "2026-11-25")["valid"] == true)
-                    #expect(try await Self.validity(client, merchant, id, "12.99", "2026-12-10")["valid"] == true)
-                    #expect(try await Self.validity(client, merchant, id, "10.23", "2026-12-15")["reasons"] == [
-                        "amount_mismatch", "date_not_in_schedule",
+                    // Before its date the old terms; from it the new ones, with no notice needed.
+                    #expect(try await Self.validity(client, merchant, id, "10.23", "2026-12-15")["valid"] == true)
+                    #expect(try await Self.validity(client, merchant, id, "12.99", "2026-12-15")["reasons"] == [
+                        "amount_mismatch",
                     ])
+                    #expect(try await Self.validity(client, merchant, id, "12.99", "2026-12-30")["valid"] == true)
+                    #expect(try await Self.validity(client, merchant, id, "10.23", "2026-12-30")["reasons"] == [
+                        "amount_mismatch",
+                    ])
+                    #expect(try await Self.validity(client, merchant, id, "12.99", "2027-01-14")["valid"] == true)
 
                     #expect(try await notifier.worker.drainOneBatch() == 2)
                     await ConfirmationDeliveryTests.stop(notifier)
