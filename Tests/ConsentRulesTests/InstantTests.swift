@@ -85,4 +85,21 @@ struct InstantTests {
         #expect(instant("2026-11-21T03:00:00Z")?.localDate(in: newYork).iso == "2026-11-20")
         #expect(instant("2026-11-21T10:15:00Z")?.localDate(in: .gmt).iso == "2026-11-21")
     }
+
+    /// Vilnius is UTC+2 in November; on 29 March 2026 its clocks go forward at 03:00, after the day began at +2.
+    /// São Paulo's 2018 change happened at midnight itself (4 November began at 01:00, UTC-2).
+    @Test(arguments: [
+        ("Europe/Vilnius", "2026-11-21", "2026-11-20T22:00:00Z"),
+        ("Europe/Vilnius", "2026-03-29", "2026-03-28T22:00:00Z"),
+        ("Europe/Vilnius", "2026-03-30", "2026-03-29T21:00:00Z"),
+        ("America/Sao_Paulo", "2018-11-04", "2018-11-04T03:00:00Z"),
+    ])
+    func aLocalDayBeginsAtItsMidnightInTheZone(zone: String, day: String, start: String) throws {
+        let timeZone = try #require(TimeZone(identifier: zone))
+        let instant = Instant(startOf: try #require(LocalDate(iso: day)), in: timeZone)
+        #expect(instant.rfc3339 == start)
+        #expect(instant.localDate(in: timeZone).iso == day)
+        #expect(instant.adding(seconds: -1).localDate(in: timeZone).iso != day)
+    }
 }
+

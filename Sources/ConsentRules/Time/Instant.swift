@@ -52,6 +52,22 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
         return adding(seconds: offsetSeconds).utcDate
     }
 
+    /// The instant `date` begins in `timeZone`: its local midnight, also on a day whose offset changes.
+    public init(startOf date: LocalDate, in timeZone: TimeZone) {
+        let utcMidnight = Instant(utcMidnightOf: date)
+        func offset(at instant: Instant) -> Int64 {
+            let moment = Date(
+                timeIntervalSince1970: Double(instant.microsecondsSinceEpoch) / Double(Self.microsecondsPerSecond))
+            return Int64(timeZone.secondsFromGMT(for: moment))
+        }
+        // The midnight under the offset in force at UTC midnight, and under the one in force there. When the
+        // clocks change at midnight one of the two falls on the day before, and the day begins at the other.
+        let first = utcMidnight.adding(seconds: -offset(at: utcMidnight))
+        let second = utcMidnight.adding(seconds: -offset(at: first))
+        let candidates = [first, second].sorted()
+        self = candidates.first { $0.localDate(in: timeZone) == date } ?? candidates[1]
+    }
+
     /// RFC 3339 in UTC with the shortest of no fraction, milliseconds or microseconds that is exact.
     /// This text is hashed into the event chain, so the choice must stay deterministic.
     public var rfc3339: String {

@@ -35,14 +35,7 @@ struct PaymentController {
     static func page(_ request: Request) throws -> (Int, String?) {
         let parameters = request.uri.queryParameters
         var errors: [FieldError] = []
-        var limit = 100
-        if let text = parameters.get("limit") {
-            if let number = Int(text), (1...1000).contains(number) {
-                limit = number
-            } else {
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to 1000"))
-            }
-        }
+        let limit = PageLimit.parse(parameters.get("limit"), into: &errors)
         let after = parameters.get("after")
         if let after, after.isEmpty || after.utf8.count > 255 {
             errors.append(FieldError(field: "after", message: "must be a paymentId"))

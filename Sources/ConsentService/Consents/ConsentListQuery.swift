@@ -13,8 +13,6 @@ struct ConsentListQuery: Sendable, Equatable {
     let limit: Int
     let after: UUID?
 
-    static let defaultLimit = 100
-    static let maxLimit = 1000
     static let names: Set<String> = [
         "status", "cardExpiringBefore", "createdFrom", "createdTo", "confirmation", "limit", "after",
     ]
@@ -52,14 +50,7 @@ struct ConsentListQuery: Sendable, Equatable {
         if let confirmation = values["confirmation"], confirmation != "overdue" {
             errors.append(FieldError(field: "confirmation", message: "must be overdue"))
         }
-        var pageSize = defaultLimit
-        if let limit = values["limit"] {
-            if let number = Int(limit), (1...maxLimit).contains(number) {
-                pageSize = number
-            } else {
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to \(maxLimit)"))
-            }
-        }
+        let pageSize = PageLimit.parse(values["limit"], into: &errors)
         var cursor: UUID?
         if let after = values["after"] {
             cursor = UUID(canonicalText: after)

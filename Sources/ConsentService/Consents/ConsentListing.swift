@@ -34,10 +34,10 @@ enum ConsentListing {
         var conditions = ["c.merchant_id = $1"]
         if let after = query.after { conditions.append("c.id > \(placeholder(after))") }
         if let from = query.createdFrom {
-            conditions.append("c.id >= \(placeholder(UUID.v7Bound(at: startOfDay(from, in: timeZone))))")
+            conditions.append("c.id >= \(placeholder(UUID.v7Bound(at: Instant(startOf: from, in: timeZone))))")
         }
         if let to = query.createdTo {
-            conditions.append("c.id < \(placeholder(UUID.v7Bound(at: startOfDay(to.adding(days: 1), in: timeZone))))")
+            conditions.append("c.id < \(placeholder(UUID.v7Bound(at: Instant(startOf: to.adding(days: 1), in: timeZone))))")
         }
         if let status = query.status {
             let condition =
@@ -64,17 +64,6 @@ enum ConsentListing {
             LIMIT $3
             """
         return Page(statement: PGStatement(sql), binds: binds)
-    }
-
-    /// The instant a local day begins in `timeZone`.
-    static func startOfDay(_ day: LocalDate, in timeZone: TimeZone) -> Instant {
-        let utcMidnight = Instant(utcMidnightOf: day)
-        func offset(at instant: Instant) -> Int64 {
-            Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant.microsecondsSinceEpoch) / 1e6)))
-        }
-        // The offset of the guess, then of the result: right also across a change of offset that day.
-        let guess = utcMidnight.adding(seconds: -offset(at: utcMidnight))
-        return utcMidnight.adding(seconds: -offset(at: guess))
     }
 }
 

@@ -134,12 +134,7 @@ struct MerchantEventPage: Sendable, Equatable {
                 errors.append(FieldError(field: "after", message: "must be the nextAfter of a previous page"))
             }
         }
-        var size = 100
-        if let limit {
-            if let number = Int(limit), (1...1000).contains(number) { size = number } else {
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to 1000"))
-            }
-        }
+        let size = PageLimit.parse(limit, into: &errors)
         guard errors.isEmpty else { throw APIError.validation(errors) }
         return MerchantEventPage(after: cursor, limit: size)
     }

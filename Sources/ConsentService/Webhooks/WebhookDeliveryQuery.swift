@@ -9,22 +9,13 @@ struct WebhookDeliveryQuery: Sendable, Equatable {
     let after: UUID?
 
     static let statuses = ["queued", "sent", "failed", "withdrawn"]
-    static let defaultLimit = 100
-    static let maxLimit = 1000
 
     static func parse(status: String?, limit: String?, after: String?) throws -> WebhookDeliveryQuery {
         var errors: [FieldError] = []
         if let status, !statuses.contains(status) {
             errors.append(FieldError(field: "status", message: "must be one of \(statuses.joined(separator: ", "))"))
         }
-        var pageSize = defaultLimit
-        if let limit {
-            if let number = Int(limit), (1...maxLimit).contains(number) {
-                pageSize = number
-            } else {
-                errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to \(maxLimit)"))
-            }
-        }
+        let pageSize = PageLimit.parse(limit, into: &errors)
         var cursor: UUID?
         if let after {
             cursor = UUID(uuidString: after)
