@@ -36,7 +36,9 @@ import Testing
             #expect(try await Self.reasons(client, merchant, id, on: "2027-01-14") == ["card_expired"])
             let updated = try await Self.put(client, merchant, id, Self.reissued)
             #expect(updated.status == .ok)
-            #expect(try updated.json["card"] == ["brand": "VISA", "last4": "4242", "expiryMonth": 3, "expiryYear": 2030])
+            #expect(
+                try updated.json["card"]
+                    == ["brand": "VISA", "last4": "4242", "expiryMonth": 3, "expiryYear": 2030, "accountStatus": "open"])
             #expect(try await Self.reasons(client, merchant, id, on: "2027-01-14") == [])
             #expect(try await Self.reasons(client, merchant, id, on: "2026-12-30") == [])
             let read = try await client.call(.get, "/v1/consents/\(id)", key: merchant.keys[.auditor]).json
@@ -67,12 +69,14 @@ import Testing
                 ["brand": "VISA", "last4": "1096", "expiryMonth": 12, "expiryYear": 2028, "source": "account_updater",
                  "accountStatus": "closed"])
             #expect(closed.status == .ok)
+            #expect(try closed.json["card"]?["accountStatus"] == "closed")
             #expect(try await Self.reasons(client, merchant, id, on: "2026-12-30") == ["card_closed"])
             #expect(try await Self.reasons(client, merchant, id, on: "2027-06-13") == ["card_closed"])
             let replaced = try await Self.put(
                 client, merchant, id,
                 ["brand": "MASTERCARD", "last4": "5454", "expiryMonth": 8, "expiryYear": 2029, "source": "consumer"])
             #expect(replaced.status == .ok)
+            #expect(try replaced.json["card"]?["accountStatus"] == "open")
             #expect(try await Self.reasons(client, merchant, id, on: "2026-12-30") == [])
         }
     }

@@ -73,6 +73,7 @@ struct CardStore: Sendable {
                 merchantReference: consent.draft.merchantReference, consumer: consent.draft.consumer,
                 terms: consent.draft.terms, communication: consent.draft.communication, card: card,
                 evidence: consent.draft.evidence, recurrenceId: consent.draft.recurrenceId)
+            consent.cardAccountClosed = update.accountClosed
             consent.lastEventSeq = head.lastEventSeq
             consent.lastEventHash = head.lastEventHash
             let terms = try ConsentTermsVersions.load(of: consent, at: now, on: connection)

@@ -15,6 +15,8 @@ struct ConsentRecord: Sendable {
     var status: ConsentStatus
     let requestHash: String
     var draft: ConsentDraft
+    /// An account updater said the card in force is closed; cleared when another card is recorded.
+    var cardAccountClosed = false
     let disclosureSha256: String
     var initialPaymentId: String?
     var activatedAt: Instant?

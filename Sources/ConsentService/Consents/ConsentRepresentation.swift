@@ -29,6 +29,7 @@ enum ConsentRepresentation {
                 "last4": .string(draft.card.last4),
                 "expiryMonth": .integer(draft.card.expiryMonth),
                 "expiryYear": .integer(draft.card.expiryYear),
+                "accountStatus": .string(consent.cardAccountClosed ? "closed" : "open"),
             ]),
             "evidence": .object([
                 "acceptedAt": .string(draft.evidence.acceptedAt.rfc3339),

@@ -32,7 +32,7 @@ enum ConsentRow {
             .value("id"), .value("merchant_id"), .value("merchant_reference"), .value("status"), .value("request_hash"),
             .value("personal_data"), .value("personal_data_key"), .value("consumer_language"),
         ] + termsLayout + [.value("communication_method")] + cardLayout + [
-        .instant("accepted_at"), .value("disclosure_text"),
+        .value("card_account_closed"), .instant("accepted_at"), .value("disclosure_text"),
         .value("disclosure_version"), .value("disclosure_sha256"),
         .value("recurrence_id"), .value("initial_payment_id"), .instant("activated_at"), .instant("expires_at"),
         .value("policy_version"), .text("confirmation_due_by"), .instant("confirmation_sent_at"),
@@ -105,6 +105,7 @@ enum ConsentRow {
         let terms = try decodeTerms(&c)
         let communication = Communication(method: try c.next(), address: personal.communicationAddress)
         let card = try decodeCard(&c)
+        let cardAccountClosed: Bool = try c.next()
         let evidence = Evidence(
             acceptedAt: Instant(microsecondsSinceEpoch: try c.next()),
             ipAddress: personal.ipAddress, userAgent: personal.userAgent, disclosureText: try c.next(),
@@ -130,6 +131,7 @@ enum ConsentRow {
         }
         return ConsentRecord(
             id: id, merchantId: merchantId, status: status, requestHash: requestHash, draft: draft,
+            cardAccountClosed: cardAccountClosed,
             disclosureSha256: disclosureSha256, initialPaymentId: initialPaymentId, activatedAt: activatedAt,
             expiresAt: expiresAt, policyVersion: policyVersion, confirmationDueBy: dueBy,
             confirmationSentAt: confirmationSentAt, cancellation: cancellation,
