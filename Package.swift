@@ -31,6 +31,16 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+        ),
+        .target(
+            name: "PDFLayout",
+            dependencies: ["CPangoCairo"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PGClient",
             dependencies: [
@@ -68,6 +78,7 @@ let package = Package(
                 "ConsentRules",
                 "PGClient",
                 "Notifier",
+                "PDFLayout",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -93,6 +104,11 @@ let package = Package(
         .testTarget(
             name: "NotifierTests",
             dependencies: ["Notifier", "PGClient", "ConsentRules", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PDFLayoutTests",
+            dependencies: ["PDFLayout", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
