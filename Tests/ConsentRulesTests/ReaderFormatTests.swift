@@ -41,18 +41,19 @@ import Testing
 
     @Test func theFirstAndLastDaysOfTheYearStayThemselvesInEveryZone() {
         let first = LocalDate(year: 2027, month: 1, day: 1)!
-        #expect(ReaderFormat(language: "de").date(first) == "1.1.2027" || ReaderFormat(language: "de").date(first) == "01.01.2027")
+        #expect(ReaderFormat(language: "de").date(first) == "01.01.2027")
+        #expect(ReaderFormat(language: "en").date(first) == "1 January 2027")
         #expect(ReaderFormat(language: "lt").date(first) == "2027-01-01")
     }
 
-    @Test func aMomentIsShownInTheMerchantsZoneWithTheZoneNamed() throws {
+    @Test func aMomentIsShownInTheMerchantsZone() throws {
         let instant = try #require(Instant(rfc3339: "2026-12-31T22:30:05Z"))
         let vilnius = try #require(TimeZone(identifier: "Europe/Vilnius"))
         let shown = ReaderFormat(language: "lt").dateTime(instant, in: vilnius)
         #expect(shown.hasPrefix("2027-01-01"))
-        #expect(shown.contains("0:30:05"))
-        #expect(shown.hasSuffix("(Europe/Vilnius)"))
+        #expect(shown.contains("00:30:05"))
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
-        #expect(ReaderFormat(language: "de").dateTime(instant, in: berlin).contains("23:30:05"))
+        #expect(ReaderFormat(language: "de").dateTime(instant, in: berlin) == "31.12.2026, 23:30:05")
+        #expect(ReaderFormat(language: "en").dateTime(instant, in: berlin).hasPrefix("31 December 2026"))
     }
 }

@@ -22,7 +22,8 @@ import Testing
             acquireTimeout: .seconds(2), logger: logger)
         let dependencies = AppDependencies(
             pool: pool, migrator: shared.migrator, calendars: shared.calendars, clock: .system,
-            registry: PrometheusCollectorRegistry(), templates: shared.templates, publicURL: TestEnvironment.publicURL,
+            registry: PrometheusCollectorRegistry(), templates: shared.templates,
+            documentWording: TestEnvironment.documentWording, publicURL: TestEnvironment.publicURL,
             keyring: TestEnvironment.keyring)
         let app = Application(router: buildRouter(dependencies))
         try await app.test(.router) { client in

@@ -4,9 +4,15 @@ import Foundation
 /// "31.12.2026" in German, "€10.23" and "31 December 2026" in English), from the platform's locale data. Only
 /// what people read uses it; JSON, CSV and headers keep the ISO forms.
 public struct ReaderFormat: Sendable {
+    /// Numeric dates ("31.12.2026", "2026-12-31") or dates with the month's name ("31 December 2026"); the
+    /// order and separators come from the locale.
+    private enum DateShape {
+        case numeric, written
+    }
+
     public let language: String
     private let locale: Locale
-    private let dateStyle: Date.FormatStyle.DateStyle
+    private let shape: DateShape
 
     /// An unknown language reads English, as the templates fall back to.
     public init(language: String) {
@@ -14,17 +20,17 @@ public struct ReaderFormat: Sendable {
         case "de":
             self.language = "de"
             locale = Locale(identifier: "de_DE")
-            dateStyle = .numeric
+            shape = .numeric
         case "lt":
             self.language = "lt"
             locale = Locale(identifier: "lt_LT")
-            dateStyle = .numeric
+            shape = .numeric
         default:
             // British usage writes the day before the month ("31 December 2026"), as English readers in the
             // euro area expect.
             self.language = "en"
             locale = Locale(identifier: "en_GB")
-            dateStyle = .long
+            shape = .written
         }
     }
 
@@ -38,24 +44,29 @@ public struct ReaderFormat: Sendable {
     }
 
     public func date(_ date: LocalDate) -> String {
-        var style = Date.FormatStyle(date: dateStyle, time: .omitted, locale: locale, timeZone: Self.utc)
-        style.calendar = Calendar(identifier: .gregorian)
-        return Self.noon(of: date).formatted(style)
+        Self.noon(of: date).formatted(dateStyle(in: Self.utc))
     }
 
-    /// A moment as a local date and time in `timeZone`, to the second, followed by the zone's identifier.
+    /// A moment as a local date and time in `timeZone`, to the second, on the 24-hour clock all three languages
+    /// use. The zone is not named: a document states it once.
     public func dateTime(_ instant: Instant, in timeZone: TimeZone) -> String {
-        var style = Date.FormatStyle(date: dateStyle, time: .standard, locale: locale, timeZone: timeZone)
-        style.calendar = Calendar(identifier: .gregorian)
         let moment = Date(timeIntervalSince1970: Double(instant.microsecondsSinceEpoch) / 1_000_000)
-        return moment.formatted(style) + " (" + timeZone.identifier + ")"
+        return moment.formatted(
+            dateStyle(in: timeZone).hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+    }
+
+    private func dateStyle(in timeZone: TimeZone) -> Date.FormatStyle {
+        let style = Date.FormatStyle(locale: locale, calendar: Calendar(identifier: .gregorian), timeZone: timeZone)
+        return switch shape {
+        case .numeric: style.day(.twoDigits).month(.twoDigits).year(.defaultDigits)
+        case .written: style.day(.defaultDigits).month(.wide).year(.defaultDigits)
+        }
     }
 
     private static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
 
     /// Noon keeps the day the same in whatever zone the formatter might apply.
     private static func noon(of date: LocalDate) -> Date {
-        let days = date.daysSinceEpoch
-        return Date(timeIntervalSince1970: Double(days) * 86_400 + 43_200)
+        Date(timeIntervalSince1970: Double(date.daysSinceEpoch) * 86_400 + 43_200)
     }
 }

@@ -16,6 +16,8 @@ struct AppDependencies: Sendable {
     let registry: PrometheusCollectorRegistry
     /// The consumer pages' templates (the emails' library).
     let templates: MessageTemplates
+    /// The printed documents' wording in each language.
+    let documentWording: DocumentWording
     /// Where consumers reach the service, for the cancel page's own links.
     let publicURL: String
     /// Opens and seals consumers' personal data.
@@ -64,6 +66,11 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     ).addRoutes(to: router)
     AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring))
         .addRoutes(to: v1)
+    EvidenceController(
+        store: EvidenceDocumentStore(
+            pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
+            wording: dependencies.documentWording)
+    ).addRoutes(to: v1)
     LegalHoldController(
         store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
     ).addRoutes(to: v1)

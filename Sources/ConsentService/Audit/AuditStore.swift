@@ -2,7 +2,7 @@ import ConsentRules
 import Foundation
 import PGClient
 
-/// What auditors read of one consent: its events and its evidence bundle. Reads only.
+/// What auditors read of one consent: its events; and the read of a consent for any of their records. Reads only.
 struct AuditStore: Sendable {
     let pool: PGPool
     let clock: AppClock
@@ -15,17 +15,6 @@ struct AuditStore: Sendable {
                 consentId, keyHash: keyHash, permission: .readEvents, now: now, keyring: keyring, on: connection)
             let events = try ConsentEventLog.load(merchantId: consent.merchantId, consentId: consent.id, on: connection)
             return .array(events.map(\.json))
-        }
-    }
-
-    func evidence(consentId: UUID, keyHash: [UInt8]) async throws -> JSONValue {
-        let now = clock.now()
-        // One snapshot for the whole bundle, so that it shows the consent at one moment.
-        return try await pool.withTransaction { connection in
-            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let consent = try Self.consent(
-                consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
-            return try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
         }
     }
 

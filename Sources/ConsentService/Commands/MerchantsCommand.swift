@@ -25,6 +25,7 @@ struct MerchantsCommand: AsyncParsableCommand {
         var activationWindowHours = MerchantPolicy.defaults.activationWindowSeconds / 3600
         @Option(help: "Days before a scheduled debit that a consumer whose card expires first is reminded (7 to 90).")
         var cardReminderDays = MerchantPolicy.defaults.cardReminderDays
+        @Option(help: "The language of its printed evidence documents: en, lt or de.") var language = "en"
         @Flag(help: "Let amendments by notice also raise what consumers can be charged (else an increase needs the consumer's acceptance).")
         var increasesByNotice = false
 
@@ -35,19 +36,22 @@ struct MerchantsCommand: AsyncParsableCommand {
                 increasesByNotice: increasesByNotice, cardReminderDays: cardReminderDays)
             let merchant = NewMerchant(
                 id: id, name: name, country: country.uppercased(), timeZone: timezone, sender: sender,
-                supportEmail: supportEmail, policy: policy)
+                supportEmail: supportEmail, language: language, policy: policy)
             try await withDatabase { configuration, pool in
                 let calendars = try CalendarRegistry.load(
                     directory: ResourceLocator.directory(named: "calendars", override: configuration.calendarsDirectory))
+                let wording = try DocumentWording.load(
+                    directory: ResourceLocator.directory(named: "templates", override: configuration.notifier.templatesDirectory))
                 let problems = MerchantInput.validate(
                     id: merchant.id, name: merchant.name, country: merchant.country, timeZone: merchant.timeZone,
-                    sender: merchant.sender, supportEmail: merchant.supportEmail, policy: policy, calendars: calendars)
+                    sender: merchant.sender, supportEmail: merchant.supportEmail, language: merchant.language,
+                    documentLanguages: wording.languageCodes, policy: policy, calendars: calendars)
                 guard problems.isEmpty else {
                     throw ValidationError(problems.joined(separator: "\n"))
                 }
                 try await MerchantStore.create(merchant, pool: pool)
             }
-            print("created merchant \(id) (\(merchant.country), \(timezone)); policy v1: confirm within \(confirmationBusinessDays) business days, notices \(noticeDays) days ahead, keep \(retentionMonths) months, activation window \(activationWindowHours) h, increases \(increasesByNotice ? "by notice allowed" : "need the consumer's acceptance")")
+            print("created merchant \(id) (\(merchant.country), \(timezone), documents in \(language)); policy v1: confirm within \(confirmationBusinessDays) business days, notices \(noticeDays) days ahead, keep \(retentionMonths) months, activation window \(activationWindowHours) h, increases \(increasesByNotice ? "by notice allowed" : "need the consumer's acceptance")")
         }
     }
 }

@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let templates = try await NotifierService.loadTemplates(configuration.notifier)
+            let templatesDirectory = try ResourceLocator.directory(
+                named: "templates", override: configuration.notifier.templatesDirectory)
             var background: [any Service] = []
             if !withoutNotifier {
                 background.append(
@@ -46,7 +48,8 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration,
                 dependencies: AppDependencies(
                     pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
-                    templates: templates, publicURL: configuration.notifier.publicURL, keyring: keyring,
+                    templates: templates, documentWording: try DocumentWording.load(directory: templatesDirectory),
+                    publicURL: configuration.notifier.publicURL, keyring: keyring,
                     allowPrivateWebhookDestinations: configuration.notifier.allowPrivateWebhookDestinations),
                 background: background, logger: logger)
             try await app.runService()

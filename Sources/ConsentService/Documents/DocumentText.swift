@@ -3,7 +3,7 @@
 enum DocumentText: String, CaseIterable, Sendable {
     // Frame and title block
     case evidenceTitle, runningHeader, pageOf
-    case merchant, consentId, merchantReference, status, generatedAt, consumer, communicationAddress
+    case merchant, consentId, merchantReference, status, generatedAt, timeZone, consumer, communicationAddress
     // Status words
     case statusPending = "status.pending", statusActive = "status.active", statusCancelled = "status.cancelled"
     case statusCompleted = "status.completed", statusExpired = "status.expired"

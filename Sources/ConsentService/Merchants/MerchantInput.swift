@@ -6,7 +6,7 @@ import Notifier
 enum MerchantInput {
     static func validate(
         id: String, name: String, country: String, timeZone: String, sender: String, supportEmail: String,
-        policy: MerchantPolicy, calendars: CalendarRegistry
+        language: String, documentLanguages: [String], policy: MerchantPolicy, calendars: CalendarRegistry
     ) -> [String] {
         var problems: [String] = []
         if id.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
@@ -27,6 +27,9 @@ enum MerchantInput {
         }
         if !EmailAddress.isPlausible(supportEmail) {
             problems.append("--support-email must be an email address")
+        }
+        if !documentLanguages.contains(language) {
+            problems.append("--language must be one of \(documentLanguages.joined(separator: ", "))")
         }
         let defaults = MerchantPolicy.defaults
         if !(0...defaults.confirmationBusinessDays).contains(policy.confirmationBusinessDays) {

@@ -10,6 +10,8 @@ struct NewMerchant: Sendable {
     let timeZone: String
     let sender: String
     let supportEmail: String
+    /// The language of its printed documents.
+    let language: String
     let policy: MerchantPolicy
 }
 
@@ -17,8 +19,8 @@ struct NewMerchant: Sendable {
 enum MerchantStore {
     static let insertMerchant = PGStatement(
         """
-        INSERT INTO merchants (merchant_id, name, country, timezone, sender, support_email)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        INSERT INTO merchants (merchant_id, name, country, timezone, sender, support_email, language)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (merchant_id) DO NOTHING
         """)
     static let insertPolicy = PGStatement(
@@ -44,6 +46,7 @@ enum MerchantStore {
         try await pool.withTransaction { connection in
             let inserted = try connection.query(insertMerchant, [
                 merchant.id, merchant.name, merchant.country, merchant.timeZone, merchant.sender, merchant.supportEmail,
+                merchant.language,
             ])
             guard inserted.affectedRows == 1 else {
                 throw ConfigurationError(message: "merchant \(merchant.id) already exists")

@@ -39,6 +39,14 @@ enum TestEnvironment {
         }
     }()
 
+    static let documentWording: DocumentWording = {
+        do {
+            return try DocumentWording.load(directory: packageRoot + "/templates")
+        } catch {
+            preconditionFailure("the documents' wording does not load: \(error)")
+        }
+    }()
+
     static func templates() async throws -> MessageTemplates {
         try await MessageTemplates.load(directory: packageRoot + "/templates")
     }
@@ -160,7 +168,7 @@ struct TestMerchant: Sendable {
 
     static func make(
         country: String = "LT", timeZone: String = "Europe/Vilnius", policy: MerchantPolicy = .defaults,
-        name: String? = nil, in database: TestEnvironment.Shared? = nil
+        name: String? = nil, language: String = "en", in database: TestEnvironment.Shared? = nil
     ) async throws -> TestMerchant {
         let shared: TestEnvironment.Shared
         if let database { shared = database } else { shared = try await TestEnvironment.shared.value }
@@ -168,7 +176,7 @@ struct TestMerchant: Sendable {
         try await MerchantStore.create(
             NewMerchant(
                 id: id, name: name ?? "Shop \(id)", country: country, timeZone: timeZone, sender: "Shop <shop@example.com>",
-                supportEmail: "help@example.com", policy: policy),
+                supportEmail: "help@example.com", language: language, policy: policy),
             pool: shared.pool)
         var keys: [Role: String] = [:]
         for role in Role.allCases {
@@ -187,7 +195,8 @@ struct TestMerchant: Sendable {
     var dependencies: AppDependencies {
         AppDependencies(
             pool: shared.pool, migrator: shared.migrator, calendars: shared.calendars, clock: clock.appClock,
-            registry: registry, templates: shared.templates, publicURL: TestEnvironment.publicURL,
+            registry: registry, templates: shared.templates, documentWording: TestEnvironment.documentWording,
+            publicURL: TestEnvironment.publicURL,
             keyring: keyring, allowPrivateWebhookDestinations: allowPrivateWebhookDestinations)
     }
 

@@ -1,0 +1,76 @@
+import ConsentRules
+import Foundation
+import Notifier
+import PDFLayout
+import PGClient
+
+/// A merchant as its printed documents name it.
+struct DocumentMerchant: Sendable {
+    let name: String
+    let language: String
+    let timeZone: TimeZone
+
+    static let select = PGStatement("SELECT name, language, timezone FROM merchants WHERE merchant_id = $1")
+
+    static func load(_ merchantId: String, on connection: PGConnection) throws -> DocumentMerchant {
+        let result = try connection.query(select, [merchantId])
+        guard result.rowCount == 1 else { throw StoredDataError(column: "merchants") }
+        var cursor = RowCursor(result[0])
+        let name: String = try cursor.next()
+        let language: String = try cursor.next()
+        guard let zone = TimeZone(identifier: try cursor.next(String.self)) else {
+            throw StoredDataError(column: "merchants.timezone")
+        }
+        return DocumentMerchant(name: name, language: language, timeZone: zone)
+    }
+}
+
+/// The evidence bundle of one consent with its merchant, read in one snapshot, and the documents made from it.
+/// Rendering runs on the blocking threads after the connection is back in the pool.
+struct EvidenceDocumentStore: Sendable {
+    let pool: PGPool
+    let clock: AppClock
+    let keyring: PersonalDataKeyring
+    let wording: DocumentWording
+
+    struct Snapshot: Sendable {
+        let bundle: JSONValue
+        let bundleBytes: [UInt8]
+        let merchant: DocumentMerchant
+
+        var bundleSha256: String { Digest.sha256Hex(bundleBytes) }
+    }
+
+    func snapshot(consentId: UUID, keyHash: [UInt8]) async throws -> Snapshot {
+        let now = clock.now()
+        return try await pool.withTransaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let consent = try AuditStore.consent(
+                consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
+            let bundle = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
+            return Snapshot(
+                bundle: bundle, bundleBytes: bundle.serialized(),
+                merchant: try DocumentMerchant.load(consent.merchantId, on: connection))
+        }
+    }
+
+    func document(of snapshot: Snapshot) -> EvidenceDocument {
+        EvidenceDocument(
+            bundle: snapshot.bundle, bundleSha256: snapshot.bundleSha256, merchantName: snapshot.merchant.name,
+            words: wording.language(snapshot.merchant.language), timeZone: snapshot.merchant.timeZone)
+    }
+
+    /// The evidence record as a PDF, with the SHA-256 of the bundle it was made from.
+    func evidencePDF(consentId: UUID, keyHash: [UInt8]) async throws -> (pdf: RenderedPDF, bundleSha256: String) {
+        let snapshot = try await snapshot(consentId: consentId, keyHash: keyHash)
+        let document = document(of: snapshot)
+        let rendered = try await Self.render(document.printed(), creationDate: document.creationDate)
+        return (rendered, snapshot.bundleSha256)
+    }
+
+    static func render(_ printed: PrintedDocument, creationDate: String) async throws -> RenderedPDF {
+        try await BlockingThreads.shared.run {
+            Result { () throws(PDFRenderError) -> RenderedPDF in try PDFRenderer.render(printed, creationDate: creationDate) }
+        }.get()
+    }
+}
