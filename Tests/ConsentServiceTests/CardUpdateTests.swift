@@ -130,7 +130,7 @@ import Testing
                     .filter { $0.headers["Subject"]?.contains("expires before your next payment") == true }
                 #expect(reminders.count == 1)
                 let text = try #require(reminders.first?.part("text/plain"))
-                for fact in ["1096", "01/2027", "2027-02-15", TestEnvironment.publicURL + "/cancel/"] {
+                for fact in ["1096", "01/2027", "15 February 2027", TestEnvironment.publicURL + "/cancel/"] {
                     #expect(text.contains(fact), "the reminder shows \(fact)")
                 }
 

@@ -102,9 +102,9 @@ import Testing
                     await ConfirmationDeliveryTests.stop(notifier)
 
                     let notices = try server.storedMessages().values.map { try ParsedEmail.parse($0) }
-                        .filter { $0.part("text/plain")?.contains("25.00 EUR") == true }
+                        .filter { $0.part("text/plain")?.contains("€25.00") == true }
                     #expect(notices.count == 2)
-                    #expect(notices.contains { $0.part("text/plain")?.contains("2026-12-30") == true })
+                    #expect(notices.contains { $0.part("text/plain")?.contains("30 December 2026") == true })
 
                     let later = try await ValidityTests.check(
                         client, "/v1/consents/\(id)", key: merchant.keys[.billing], "amount=25.00&currency=EUR&date=2026-12-30")

@@ -24,7 +24,13 @@ import Testing
             card: Card(brand: "VISA", last4: "1096", expiryMonth: 12, expiryYear: 2028),
             communicationAddress: "zydrune@example.com", cancelURL: "https://consents.example/cancel/tok",
             debit: .init(amount: Money(minorUnits: 1240, currency: euro), date: try #require(LocalDate(iso: "2026-12-20"))),
-            cancellationEffectiveAt: Instant(rfc3339: "2026-12-01T09:00:00Z"))
+            cancellationEffectiveAt: Instant(rfc3339: "2026-12-01T09:00:00Z"),
+            timeZone: try #require(TimeZone(identifier: "Europe/Vilnius")))
+    }
+
+    /// Locale data puts a no-break space between an amount and its symbol; a reader sees a space.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{00A0}", with: " ")
     }
 
     @Test func theShippedTemplatesLoadInEnglishLithuanianAndGerman() async throws {
@@ -32,17 +38,38 @@ import Testing
         #expect(templates.languages.isSuperset(of: ["en", "lt", "de"]))
     }
 
-    @Test(arguments: [("en", "fixed", "every 15 days"), ("lt", "fiksuota", "kas 15 d."), ("de", "fest", "alle 15 Tage")])
-    func aConfirmationShowsEveryDisclosedDetail(language: String, fixedWord: String, frequency: String) async throws {
+    struct Written: Sendable, CustomTestStringConvertible {
+        let language: String
+        let fixedWord: String
+        let frequency: String
+        let amount: String
+        let firstDebit: String
+        let endDate: String
+        var testDescription: String { language }
+    }
+
+    @Test(arguments: [
+        Written(
+            language: "en", fixedWord: "fixed", frequency: "every 15 days", amount: "€10.23",
+            firstDebit: "15 December 2026", endDate: "15 December 2028"),
+        Written(
+            language: "lt", fixedWord: "fiksuota", frequency: "kas 15 d.", amount: "10,23 €", firstDebit: "2026-12-15",
+            endDate: "2028-12-15"),
+        Written(
+            language: "de", fixedWord: "fest", frequency: "alle 15 Tage", amount: "10,23 €", firstDebit: "15.12.2026",
+            endDate: "15.12.2028"),
+    ])
+    func aConfirmationShowsEveryDisclosedDetailAsItsLanguageWritesThem(_ written: Written) async throws {
         let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
-        let content = templates.render(.confirmation, language: language, facts: try Self.facts())
-        for output in [content.text, content.html] {
+        let content = templates.render(.confirmation, language: written.language, facts: try Self.facts())
+        for output in [content.text, content.html].map(Self.plain) {
             #expect(output.contains("Žalias Turgus"))
-            #expect(output.contains("10.23 EUR"))
-            #expect(output.contains("(\(fixedWord))"))
-            #expect(output.contains("2026-12-15"))
-            #expect(output.contains(frequency))
-            #expect(output.contains("2028-12-15"))
+            #expect(output.contains(written.amount))
+            #expect(!output.contains("EUR"), "the ISO code is for machines")
+            #expect(output.contains("(\(written.fixedWord))"))
+            #expect(output.contains(written.firstDebit))
+            #expect(output.contains(written.frequency))
+            #expect(output.contains(written.endDate))
             #expect(output.contains("zydrune@example.com"))
             #expect(output.contains("https://consents.example/cancel/tok"))
             #expect(output.contains("pagalba@turgus.example"))
@@ -56,16 +83,24 @@ import Testing
     @Test func aVariableAmountShowsItsMaximumAndNoEndDateSaysSo() async throws {
         let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
         let content = templates.render(.confirmation, language: "en", facts: try Self.facts(variable: true, endDate: false))
-        #expect(content.text.contains("10.23 EUR (variable, at most 50.00 EUR)"))
+        #expect(content.text.contains("€10.23 (variable, at most €50.00)"))
         #expect(content.text.contains("End date: none (until you cancel)"))
     }
 
     @Test func aNoticeNamesTheDebitsAmountAndDate() async throws {
         let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
         let content = templates.render(.notice, language: "de", facts: try Self.facts())
-        #expect(content.subject.contains("12.40 EUR"))
-        #expect(content.subject.contains("2026-12-20"))
-        #expect(content.html.contains("<strong>12.40 EUR</strong>"))
+        #expect(Self.plain(content.subject) == "Žalias Turgus belastet am 20.12.2026 12,40 €")
+        #expect(Self.plain(content.html).contains("<strong>12,40 €</strong>"))
+    }
+
+    @Test func aCancellationIsDatedInTheMerchantsZone() async throws {
+        let templates = try await MessageTemplates.load(directory: Self.templatesDirectory)
+        let german = templates.render(.cancellation, language: "de", facts: try Self.facts())
+        #expect(german.text.contains("01.12.2026, 11:00:00 (Europe/Vilnius)"))
+        let english = templates.render(.cancellation, language: "en", facts: try Self.facts())
+        #expect(english.text.contains("1 December 2026"))
+        #expect(english.text.contains("11:00:00 (Europe/Vilnius)"))
     }
 
     @Test func htmlEscapesWhatTheMerchantOrConsumerTyped() async throws {

@@ -83,6 +83,7 @@ enum ConsentExportFormat: String, Sendable, CaseIterable {
         Column(name: "card.last4") { consent, state, _ in consent.draft.card.last4 },
         Column(name: "card.expiryMonth") { consent, state, _ in String(consent.draft.card.expiryMonth) },
         Column(name: "card.expiryYear") { consent, state, _ in String(consent.draft.card.expiryYear) },
+        Column(name: "card.accountStatus") { consent, state, _ in consent.cardAccountClosed ? "closed" : "open" },
         Column(name: "evidence.acceptedAt") { consent, state, _ in consent.draft.evidence.acceptedAt.rfc3339 },
         Column(name: "evidence.ipAddress") { consent, state, _ in consent.draft.evidence.ipAddress },
         Column(name: "evidence.userAgent") { consent, state, _ in consent.draft.evidence.userAgent },

@@ -11,6 +11,8 @@ struct MessageSubject: Sendable {
         let sender: String
         let supportEmail: String
         let cancelTokenKey: [UInt8]
+        /// Where the merchant's days are: times in messages are shown there.
+        let timeZone: TimeZone
     }
 
     let consent: ConsentRecord
@@ -18,7 +20,7 @@ struct MessageSubject: Sendable {
 
     static let load = PGStatement(
         """
-        SELECT \(ConsentRow.selectList(alias: "c")), m.name, m.sender, m.support_email, m.cancel_token_key
+        SELECT \(ConsentRow.selectList(alias: "c")), m.name, m.sender, m.support_email, m.cancel_token_key, m.timezone
         FROM consents c JOIN merchants m ON m.merchant_id = c.merchant_id
         WHERE c.merchant_id = $1 AND c.id = $2
         """)
@@ -27,7 +29,7 @@ struct MessageSubject: Sendable {
     /// consent that no longer exists.
     static let loadBatch = PGStatement(
         """
-        SELECT \(ConsentRow.selectList(alias: "c")), m.name, m.sender, m.support_email, m.cancel_token_key
+        SELECT \(ConsentRow.selectList(alias: "c")), m.name, m.sender, m.support_email, m.cancel_token_key, m.timezone
         FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS a(merchant_id, id, n)
         LEFT JOIN consents c ON c.merchant_id = a.merchant_id AND c.id = a.id
         LEFT JOIN merchants m ON m.merchant_id = c.merchant_id
@@ -50,9 +52,15 @@ struct MessageSubject: Sendable {
         var cursor = RowCursor(row)
         guard !cursor.isNullAhead else { return nil }
         let consent = try ConsentRow.decode(&cursor, keyring: keyring)
+        let name: String = try cursor.next()
+        let sender: String = try cursor.next()
+        let supportEmail: String = try cursor.next()
+        let cancelTokenKey: [UInt8] = try cursor.next()
+        guard let timeZone = TimeZone(identifier: try cursor.next(String.self)) else {
+            throw StoredDataError(column: "merchants.timezone")
+        }
         let merchant = Merchant(
-            name: try cursor.next(), sender: try cursor.next(), supportEmail: try cursor.next(),
-            cancelTokenKey: try cursor.next())
+            name: name, sender: sender, supportEmail: supportEmail, cancelTokenKey: cancelTokenKey, timeZone: timeZone)
         return MessageSubject(consent: consent, merchant: merchant)
     }
 
@@ -72,7 +80,8 @@ struct MessageSubject: Sendable {
             consumerFirstName: draft.consumer.firstName, consumerLastName: draft.consumer.lastName,
             merchantReference: draft.merchantReference, terms: amendment?.newTerms ?? draft.terms, card: draft.card,
             communicationAddress: draft.communication.address, cancelURL: cancelURL, debit: debit,
-            cancellationEffectiveAt: consent.cancellation?.effectiveAt, amendment: amendment)
+            cancellationEffectiveAt: consent.cancellation?.effectiveAt, amendment: amendment,
+            timeZone: merchant.timeZone)
     }
 }
 

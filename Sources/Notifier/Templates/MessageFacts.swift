@@ -1,4 +1,5 @@
 import ConsentRules
+import Foundation
 
 /// Everything a message may show about a consent, its merchant and, for notices, the debit.
 public struct MessageFacts: Sendable {
@@ -24,6 +25,8 @@ public struct MessageFacts: Sendable {
     public let debit: Debit?
     public let cancellationEffectiveAt: Instant?
     public let amendment: Amendment?
+    /// The merchant's zone, in which a time (the cancellation's) is shown.
+    public let timeZone: TimeZone
 
     /// A change of terms a message is about: the terms before it and after it, and from when.
     public struct Amendment: Sendable {
@@ -45,7 +48,8 @@ public struct MessageFacts: Sendable {
     public init(
         merchantName: String, supportEmail: String, consumerFirstName: String, consumerLastName: String,
         merchantReference: String, terms: Terms, card: Card, communicationAddress: String, cancelURL: String,
-        debit: Debit? = nil, cancellationEffectiveAt: Instant? = nil, amendment: Amendment? = nil
+        debit: Debit? = nil, cancellationEffectiveAt: Instant? = nil, amendment: Amendment? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current
     ) {
         self.merchantName = merchantName
         self.supportEmail = supportEmail
@@ -59,12 +63,14 @@ public struct MessageFacts: Sendable {
         self.debit = debit
         self.cancellationEffectiveAt = cancellationEffectiveAt
         self.amendment = amendment
+        self.timeZone = timeZone
     }
 
-    /// The Mustache context. Absent optional facts are left out, so `{{#fact}}` sections skip them. An
+    /// The Mustache context, with amounts, dates and times written as `format`'s language writes them. Absent
+    /// optional facts are left out, so `{{#fact}}` sections skip them. An
     /// amendment's two sets of terms are `amendment.old.terms` and `amendment.new.terms`, so that a template
     /// shows either with the terms partial inside `{{#amendment.old}}` or `{{#amendment.new}}`.
-    var templateContext: [String: Any] {
+    func templateContext(_ format: ReaderFormat) -> [String: Any] {
         var context: [String: Any] = [
             "merchant": ["name": merchantName, "supportEmail": supportEmail],
             "consumer": ["firstName": consumerFirstName, "lastName": consumerLastName],
@@ -73,30 +79,32 @@ public struct MessageFacts: Sendable {
                 "brand": card.brand, "last4": card.last4,
                 "expiry": (card.expiryMonth < 10 ? "0" : "") + "\(card.expiryMonth)/\(card.expiryYear)",
             ],
-            "terms": Self.termsContext(terms),
+            "terms": Self.termsContext(terms, format),
             "communication": ["method": "email", "address": communicationAddress],
             "cancelUrl": cancelURL,
         ]
         if let debit {
-            context["debit"] = ["amount": Self.display(debit.amount), "date": debit.date.iso]
+            context["debit"] = ["amount": format.amount(debit.amount), "date": format.date(debit.date)]
         }
         if let cancellationEffectiveAt {
-            context["cancellation"] = ["effectiveAt": cancellationEffectiveAt.rfc3339]
+            context["cancellation"] = [
+                "effectiveAt": format.dateTime(cancellationEffectiveAt, in: timeZone) + " (" + timeZone.identifier + ")"
+            ]
         }
         if let amendment {
             context["amendment"] = [
-                "version": amendment.version, "effectiveFrom": amendment.effectiveFrom.iso,
-                "dayBefore": amendment.effectiveFrom.adding(days: -1).iso, "reason": amendment.reason,
-                "old": ["terms": Self.termsContext(amendment.oldTerms)],
-                "new": ["terms": Self.termsContext(amendment.newTerms)],
+                "version": amendment.version, "effectiveFrom": format.date(amendment.effectiveFrom),
+                "dayBefore": format.date(amendment.effectiveFrom.adding(days: -1)), "reason": amendment.reason,
+                "old": ["terms": Self.termsContext(amendment.oldTerms, format)],
+                "new": ["terms": Self.termsContext(amendment.newTerms, format)],
             ] as [String: Any]
         }
         return context
     }
 
-    static func termsContext(_ terms: Terms) -> [String: Any] {
+    static func termsContext(_ terms: Terms, _ format: ReaderFormat) -> [String: Any] {
         var termsContext: [String: Any] = [
-            "amount": Self.display(terms.amount),
+            "amount": format.amount(terms.amount),
             "amountFixed": terms.amountType == .fixed,
             "amountVariable": terms.amountType == .variable,
             "datesFixed": terms.dateType == .fixed,
@@ -104,9 +112,9 @@ public struct MessageFacts: Sendable {
             "scheduled": terms.type == .scheduled,
             "unscheduled": terms.type == .unscheduled,
         ]
-        termsContext["maxAmount"] = terms.maxAmount.map(Self.display)
-        termsContext["firstDebitDate"] = terms.firstDebitDate?.iso
-        termsContext["endDate"] = terms.endDate?.iso
+        termsContext["maxAmount"] = terms.maxAmount.map(format.amount)
+        termsContext["firstDebitDate"] = terms.firstDebitDate.map(format.date)
+        termsContext["endDate"] = terms.endDate.map(format.date)
         termsContext["objectiveCriteria"] = terms.objectiveCriteria
         switch terms.frequency {
         case .monthly?: termsContext["monthly"] = true
@@ -114,9 +122,5 @@ public struct MessageFacts: Sendable {
         case nil: break
         }
         return termsContext
-    }
-
-    static func display(_ money: Money) -> String {
-        "\(money.decimalString) \(money.currency.code)"
     }
 }

@@ -57,7 +57,7 @@ public struct MessageTemplates: Sendable {
     /// Subject and text get the facts as they are; HTML gets them escaped (``HTMLEscaping``).
     public func render(_ kind: OutboxKind, language tag: String, facts: MessageFacts) -> RenderedContent {
         let language = language(for: tag)
-        let context = facts.templateContext
+        let context = facts.templateContext(ReaderFormat(language: language))
         func part(_ name: String, _ context: Any) -> String {
             library.render(context, withTemplate: "\(language)/\(kind.rawValue).\(name)") ?? ""
         }
@@ -75,10 +75,11 @@ public struct MessageTemplates: Sendable {
     public func renderPage(_ kind: PageKind, language tag: String, facts: MessageFacts?, page: [String: String] = [:])
         -> String
     {
-        var context = facts?.templateContext ?? [:]
+        let language = language(for: tag)
+        var context = facts?.templateContext(ReaderFormat(language: language)) ?? [:]
         context["page"] = page
         return library.render(
-            HTMLEscaping.escapingEveryString(context), withTemplate: "\(language(for: tag))/\(kind.rawValue).html") ?? ""
+            HTMLEscaping.escapingEveryString(context), withTemplate: "\(language)/\(kind.rawValue).html") ?? ""
     }
 
     private func check() throws {
@@ -99,22 +100,24 @@ public struct MessageTemplates: Sendable {
             where library.getTemplate(named: "\(language)/\(name)") == nil {
                 throw TemplateError(message: "template \(language)/\(name).mustache is missing")
             }
+            // What each email must show, written as the language writes amounts and dates.
+            let format = ReaderFormat(language: language)
             for kind in OutboxKind.emails {
                 let facts = try SampleFacts.make()
                 let content = render(kind, language: language, facts: facts)
-                var required = [facts.merchantName, facts.supportEmail, MessageFacts.display(facts.terms.amount)]
+                var required = [facts.merchantName, facts.supportEmail, format.amount(facts.terms.amount)]
                 if kind.requiresCancelLink { required.append(facts.cancelURL) }
-                if kind == .notice, let debit = facts.debit { required.append(MessageFacts.display(debit.amount)) }
+                if kind == .notice, let debit = facts.debit { required += [format.amount(debit.amount), format.date(debit.date)] }
                 if kind == .cardExpiring, let debit = facts.debit {
-                    required += [facts.card.last4, debit.date.iso]
+                    required += [facts.card.last4, format.date(debit.date)]
                 }
                 if kind.isAboutAnAmendment, let amendment = facts.amendment {
                     required += [
-                        MessageFacts.display(amendment.oldTerms.amount), MessageFacts.display(amendment.newTerms.amount),
-                        amendment.effectiveFrom.iso,
+                        format.amount(amendment.oldTerms.amount), format.amount(amendment.newTerms.amount),
+                        format.date(amendment.effectiveFrom),
                     ]
                 }
-                if kind != .cancellation, let endDate = facts.terms.endDate { required.append(endDate.iso) }
+                if kind != .cancellation, let endDate = facts.terms.endDate { required.append(format.date(endDate)) }
                 for (part, output) in [("text", content.text), ("html", content.html)] {
                     if kind == .cancellation {
                         guard output.contains(facts.merchantName) else {
