@@ -66,11 +66,10 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     ).addRoutes(to: router)
     AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring))
         .addRoutes(to: v1)
-    EvidenceController(
-        store: EvidenceDocumentStore(
-            pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
-            wording: dependencies.documentWording)
-    ).addRoutes(to: v1)
+    let documents = EvidenceDocumentStore(
+        pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
+        wording: dependencies.documentWording)
+    EvidenceController(store: documents, disputes: DisputeStore(documents: documents)).addRoutes(to: v1)
     LegalHoldController(
         store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
     ).addRoutes(to: v1)

@@ -48,45 +48,10 @@ struct ValidityStore: Sendable {
     }
 
     private static func decide(_ debit: DebitRequest, from row: PGRow, at now: Instant) throws -> JSONValue {
-        var cursor = RowCursor(row)
-        guard !cursor.isNullAhead else { throw APIError.unauthorized }
-        let principal = try Authenticator.principal(from: &cursor, permission: .checkValidity)
-        guard !cursor.isNullAhead else { throw APIError.consentNotFound }
-        guard let storedStatus = try ConsentStatus(rawValue: cursor.next(String.self)) else {
-            throw StoredDataError(column: "status")
-        }
-        let expiresAt = Instant(microsecondsSinceEpoch: try cursor.next())
-        var terms = try ConsentRow.decodeTerms(&cursor)
-        var card = try ConsentRow.decodeCard(&cursor)
-        var noticeDays: Int = try cursor.next()
-        let noticeSentAt: Int64? = try cursor.next()
-        var amendmentNotice: DebitConsent.AmendmentNotice?
-        if !cursor.isNullAhead {
-            terms = try ConsentRow.decodeTerms(&cursor)
-            let notified: Bool = try cursor.next()
-            let amendmentNoticeSentAt: Int64? = try cursor.next()
-            let amendmentNoticeDays: Int = try cursor.next()
-            if notified {
-                amendmentNotice = .init(sentAt: amendmentNoticeSentAt.map(Instant.init(microsecondsSinceEpoch:)))
-                noticeDays = amendmentNoticeDays
-            }
-        } else {
-            cursor.skip(ConsentRow.termsColumnCount + 3)
-        }
-        var cardClosed = false
-        if !cursor.isNullAhead {
-            card = try ConsentRow.decodeCard(&cursor)
-            cardClosed = try cursor.next()
-        }
-        let status = storedStatus.effective(expiresAt: expiresAt, at: now)
+        let facts = try ValidityFacts(row, permission: .checkValidity)
+        let status = facts.storedStatus.effective(expiresAt: facts.expiresAt, at: now)
         let decision = DebitValidity.decide(
-            DebitConsent(
-                status: status, terms: terms, card: card, noticeDays: noticeDays,
-                timeZone: principal.merchant.timeZone, amendmentNotice: amendmentNotice, cardClosed: cardClosed),
-            amount: debit.amount, date: debit.date,
-            notices: noticeSentAt.map {
-                [SentNotice(amount: debit.amount, date: debit.date, sentAt: Instant(microsecondsSinceEpoch: $0))]
-            } ?? [],
+            facts.consent(status: status), amount: debit.amount, date: debit.date, notices: facts.notices(for: debit),
             now: now)
         return [
             "valid": .bool(decision.valid),

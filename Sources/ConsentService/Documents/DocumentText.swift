@@ -46,4 +46,18 @@ enum DocumentText: String, CaseIterable, Sendable {
     case sectionEvents, eventSeq, eventTime, eventType, eventActor
     case sectionChain, chainIntact, chainBroken
     case sectionBundle, bundleIntro, bundleSha256, bundleFormat
+    // Chargeback pack
+    case disputeTitle, disputeIntro, disputePayment, disputeFacts
+    case disputeCancelledRecurring = "dispute.cancelled_recurring", disputeNotAuthorised = "dispute.not_authorised"
+    case disputeConsentGiven, disputeFirstPayment, disputeConfirmationSent, disputeConfirmationNotSent
+    case disputeNoNoticeOwed, disputeNoticeSent, disputeNoticeNotSent, disputeAmendmentNoticeSent
+    case disputeNoCancellation, disputeCancelledLater, disputeCancelledBefore
+    case disputeEarlierPayments, disputeNoEarlierPayments, disputeSupported, disputeNotSupported, disputeEvidenceFollows
+    case breachNotActive = "breach.not_active", breachCancelled = "breach.cancelled"
+    case breachCompleted = "breach.completed", breachEnded = "breach.ended"
+    case breachBeforeFirstDebit = "breach.before_first_debit", breachCardExpired = "breach.card_expired"
+    case breachCurrencyMismatch = "breach.currency_mismatch", breachAmountMismatch = "breach.amount_mismatch"
+    case breachAmountAboveMaximum = "breach.amount_above_maximum"
+    case breachDateNotInSchedule = "breach.date_not_in_schedule", breachNoticeRequired = "breach.notice_required"
+    case breachAmendmentNoticeRequired = "breach.amendment_notice_required", breachCardClosed = "breach.card_closed"
 }

@@ -42,15 +42,25 @@ struct EvidenceDocumentStore: Sendable {
     }
 
     func snapshot(consentId: UUID, keyHash: [UInt8]) async throws -> Snapshot {
+        try await snapshot(consentId: consentId, keyHash: keyHash) { _, _, _ in () }.snapshot
+    }
+
+    /// The snapshot, and what `alsoRead` reads beside it in the same transaction (so in the same snapshot).
+    func snapshot<Extra: Sendable>(
+        consentId: UUID, keyHash: [UInt8],
+        alsoReading alsoRead: @escaping @Sendable (ConsentRecord, Snapshot, PGConnection) throws -> Extra
+    ) async throws -> (snapshot: Snapshot, extra: Extra) {
         let now = clock.now()
+        let keyring = self.keyring
         return try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let consent = try AuditStore.consent(
                 consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
             let bundle = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
-            return Snapshot(
+            let snapshot = Snapshot(
                 bundle: bundle, bundleBytes: bundle.serialized(),
                 merchant: try DocumentMerchant.load(consent.merchantId, on: connection))
+            return (snapshot, try alsoRead(consent, snapshot, connection))
         }
     }
 

@@ -87,6 +87,9 @@ import Testing
         case "/cancel/{token}": #expect(contentType.hasPrefix("text/html"), "\(cell)")
         case "/metrics": #expect(contentType.hasPrefix("text/plain"), "\(cell)")
         case "/v1/exports/consents": #expect(contentType.hasPrefix("application/x-ndjson"), "\(cell)")
+        case "/v1/consents/{id}/dispute-evidence":
+            #expect(contentType == "application/pdf", "\(cell)")
+            #expect(response.bytes.starts(with: Array("%PDF-".utf8)), "\(cell)")
         default:
             #expect(contentType.hasPrefix("application/json"), "\(cell)")
             #expect((try? response.json) != nil, "\(cell)")

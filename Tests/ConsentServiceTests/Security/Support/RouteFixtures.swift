@@ -21,7 +21,7 @@ enum RouteFixtures {
             try #require(created.status == .created, "webhook endpoint: \(created.status)")
             target.endpointId = try #require(try created.json["id"]?.stringValue)
             return target
-        case .pendingConsent, .activeConsent, .heldConsent, .cancelLink, .amendedConsent:
+        case .pendingConsent, .activeConsent, .heldConsent, .cancelLink, .amendedConsent, .paidConsent:
             break
         }
         let active = setup != .pendingConsent
@@ -42,6 +42,15 @@ enum RouteFixtures {
                 json: ["terms": ["amount": "9.99"], "effectiveFrom": "2027-01-14", "reason": "loyalty discount"])
             try #require(amended.status == .created, "amendment: \(amended.status)")
             target.amendmentId = try #require(try amended.json["id"]?.stringValue)
+        }
+        if setup == .paidConsent {
+            let paid = try await client.call(
+                .post, "/v1/consents/\(target.consentId)/payments", key: merchant.keys[.billing],
+                json: [
+                    "paymentId": .string(target.paymentId), "amount": "10.23", "currency": "EUR",
+                    "executedAt": "2026-11-21T11:00:00Z", "status": "approved", "final": .bool(false),
+                ])
+            try #require(paid.status == .created, "payment: \(paid.status)")
         }
         if setup == .cancelLink {
             target.token = try await CancelPageTests.token(merchant, consentId: target.consentId)

@@ -27,7 +27,7 @@ enum RouteScope: Sendable {
 
 /// The state a route's normal request needs, made afresh for every request that may change it.
 enum RouteSetup: Sendable {
-    case nothing, pendingConsent, activeConsent, heldConsent, webhookEndpoint, cancelLink, amendedConsent
+    case nothing, pendingConsent, activeConsent, heldConsent, webhookEndpoint, cancelLink, amendedConsent, paidConsent
 }
 
 /// The names a request is built from: made by ``RouteFixtures`` for a merchant, or unknown ones.
@@ -37,6 +37,8 @@ struct RouteTarget: Sendable {
     var merchantReference = "ref-" + randomLetters()
     var endpointId = UUID().uuidString.lowercased()
     var amendmentId = UUID().uuidString.lowercased()
+    /// The payment a `paidConsent` has recorded.
+    var paymentId = "pay-" + randomLetters()
     /// A cancel-link token, and the form token of its page: by default well formed, for a merchant that does
     /// not exist, under a key nobody has.
     var token = CancelToken.issue(
@@ -176,6 +178,12 @@ enum RouteTable {
         RouteSpec(
             method: .get, path: "/v1/consents/{id}/evidence", access: .roles(auditors), allowedStatus: .ok,
             scope: .resource, setup: .activeConsent, request: { .bodiless("/v1/consents/\($0.consentId)/evidence") }),
+        RouteSpec(
+            method: .get, path: "/v1/consents/{id}/dispute-evidence", access: .roles(auditors), allowedStatus: .ok,
+            scope: .resource, setup: .paidConsent,
+            request: {
+                .bodiless("/v1/consents/\($0.consentId)/dispute-evidence?paymentId=\($0.paymentId)&reason=not_authorised")
+            }),
         RouteSpec(
             method: .post, path: "/v1/consents/{id}/legal-hold", access: .roles(admins), allowedStatus: .ok,
             scope: .resource, setup: .activeConsent,
