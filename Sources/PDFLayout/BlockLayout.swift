@@ -22,18 +22,12 @@ struct BlockLayout {
             flow.flow(layout, x: left, colour: .text)
             flow.advance(8)
         case .heading(let text):
-            if !flow.atPageTop { flow.advance(12) }
-            let layout = try TextLayout(text, face: faces.heading, widthPoints: width, on: surface)
-            flow.makeRoom(layout.height + keepWithNext)
-            flow.flow(layout, x: left, colour: .text)
+            try layHeading(text, face: faces.heading, spaceBefore: 12, keepWithNext: keepWithNext, into: &flow)
             flow.advance(2)
             flow.place(.rule(x: left, y: flow.y, width: width))
             flow.advance(6)
         case .subheading(let text):
-            if !flow.atPageTop { flow.advance(6) }
-            let layout = try TextLayout(text, face: faces.subheading, widthPoints: width, on: surface)
-            flow.makeRoom(layout.height + keepWithNext / 2)
-            flow.flow(layout, x: left, colour: .text)
+            try layHeading(text, face: faces.subheading, spaceBefore: 6, keepWithNext: keepWithNext / 2, into: &flow)
             flow.advance(3)
         case .paragraph(let text):
             flow.flow(try TextLayout(text, face: faces.body, widthPoints: width, on: surface), x: left, colour: .text)
@@ -56,6 +50,15 @@ struct BlockLayout {
         case .gap:
             flow.advance(8)
         }
+    }
+
+    private func layHeading(
+        _ text: String, face: FontFace, spaceBefore: Double, keepWithNext: Double, into flow: inout PageFlow
+    ) throws(PDFRenderError) {
+        if !flow.atPageTop { flow.advance(spaceBefore) }
+        let layout = try TextLayout(text, face: face, widthPoints: geometry.textWidth, on: surface)
+        flow.makeRoom(layout.height + keepWithNext)
+        flow.flow(layout, x: geometry.marginLeft, colour: .text)
     }
 
     private func lay(_ field: DocumentField, into flow: inout PageFlow) throws(PDFRenderError) {
