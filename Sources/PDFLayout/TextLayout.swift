@@ -41,11 +41,11 @@ final class TextLayout {
     }
 
     /// Pango stops at a NUL and draws nothing for other control characters, and the fonts have no control
-    /// pictures; evidence must show every character it holds, so each C0 control but line feed and tab, and
-    /// DEL, is written as its code point, "[U+0007]".
+    /// pictures; evidence must show every character it holds, so each C0 control but the line breaks pango
+    /// keeps (line feed, carriage return) and tab, and DEL, is written as its code point, "[U+0007]".
     static func visibleControls(_ text: String) -> String {
         func hidden(_ scalar: Unicode.Scalar) -> Bool {
-            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t") || scalar.value == 0x7F
         }
         guard text.unicodeScalars.contains(where: hidden) else { return text }
         var shown = ""

@@ -71,9 +71,10 @@ import Testing
 
     @Test func controlCharactersAreShownNotDropped() async throws {
         let rendered = try PDFRenderer.render(
-            Self.document([.paragraph("before\u{0}after-the-nul\u{7}bell\nnext line")]),
+            Self.document([.paragraph("before\u{0}after-the-nul\u{7}bell\nnext line\r\nwindows line")]),
             creationDate: "2026-12-06T10:00:00Z")
         let read = try await PDFReadBack.read(rendered.bytes)
-        #expect(read.flatText.contains("before[U+0000]after-the-nul[U+0007]bell next line"), "\(read.flatText)")
+        #expect(read.flatText.contains("before[U+0000]after-the-nul[U+0007]bell next line windows line"), "\(read.flatText)")
+        #expect(!read.text.contains("U+000D"), "a carriage return breaks the line like a line feed")
     }
 }
