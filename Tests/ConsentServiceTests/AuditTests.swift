@@ -167,6 +167,16 @@ import Testing
                 fromCommand["generatedAt"] = nil
                 fromAPI["generatedAt"] = nil
                 #expect(fromCommand == fromAPI)
+
+                // With --pdf it also writes the document made from the very bundle it prints.
+                let pdfPath = outbox.appendingPathComponent("evidence.pdf").path
+                let withDocument = try await ServiceProcess.run(
+                    ["evidence", id, "--pdf", pdfPath], environment: ["DATABASE_URL": url, "LOG_LEVEL": "error"])
+                #expect(withDocument.status == 0)
+                let printedJSON = Array(withDocument.output.utf8).split(separator: UInt8(ascii: "\n")).first ?? []
+                let document = try await PDFReadBack.read(Array(try Data(contentsOf: URL(fileURLWithPath: pdfPath))))
+                #expect(document.structureOK)
+                #expect(document.flatText.contains(ConsentRules.Digest.sha256Hex(Array(printedJSON))))
             }
         }
     }
