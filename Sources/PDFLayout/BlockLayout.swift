@@ -47,8 +47,6 @@ struct BlockLayout {
         case .table(let table):
             try lay(table, into: &flow)
             flow.advance(4)
-        case .gap:
-            flow.advance(8)
         }
     }
 

@@ -4,7 +4,6 @@ struct PageGeometry {
     let height = 841.89
     let marginLeft = 56.0
     let marginRight = 56.0
-    let headerBaselineTop = 30.0
     let headerRule = 46.0
     let bodyTop = 58.0
     let footerRule: Double

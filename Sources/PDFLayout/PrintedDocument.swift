@@ -38,8 +38,6 @@ public enum DocumentBlock: Sendable {
     case fields([DocumentField])
     /// Rows under column titles that are repeated on every page the table runs onto.
     case table(DocumentTable)
-    /// Vertical space between groups.
-    case gap
 }
 
 public struct DocumentField: Sendable, Equatable {

@@ -122,11 +122,10 @@ import Testing
                     for fact in facts {
                         #expect(compact.contains(Self.compact(fact)), "\(expected.language): \(fact) is missing")
                     }
-                    if let pages = read.pageCount {
-                        #expect(text.contains(words.text(.pageOf, ["page": String(pages), "pages": String(pages)])))
-                    }
-                    // Nothing of another language's wording, and no key left unworded.
-                    #expect(!text.contains("sectionTerms") && !text.contains("kind."))
+                    let pages = try #require(read.pageCount)
+                    #expect(text.contains(words.text(.pageOf, ["page": String(pages), "pages": String(pages)])))
+                    // No wording key shows in place of its text.
+                    #expect(!text.contains("sectionTerms") && !text.contains("kind.") && !text.contains("status."))
                 }
             }
         }

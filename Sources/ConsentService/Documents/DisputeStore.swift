@@ -42,7 +42,7 @@ struct DisputeStore: Sendable {
         }
         guard let rendered else { throw StoredDataError(column: "dispute pack") }
         return Pack(
-            pdf: rendered, supportsMerchant: findings.assessment.supportsMerchant, bundleSha256: snapshot.bundleSha256)
+            pdf: rendered, supportsMerchant: findings.assessment.supportsMerchant, bundleSha256: snapshot.bundle.sha256)
     }
 
     private static func findings(
@@ -50,7 +50,7 @@ struct DisputeStore: Sendable {
         keyHash: [UInt8], on connection: PGConnection
     ) throws -> Findings {
         guard
-            let json = snapshot.bundle["payments"]?.arrayValue?.first(where: {
+            let json = snapshot.bundle.value["payments"]?.arrayValue?.first(where: {
                 $0["paymentId"]?.stringValue == request.paymentId
             }),
             let code = json["currency"]?.stringValue, let currency = Currency.iso4217(code),

@@ -41,9 +41,9 @@ struct EvidenceController {
             let (pdf, digest) = try await store.evidencePDF(consentId: context.consentId, keyHash: keyHash)
             return .pdf(pdf, fileName: "consent-\(context.consentId.lowercasedString)-evidence.pdf", bundleSha256: digest)
         default:
-            let snapshot = try await store.snapshot(consentId: context.consentId, keyHash: keyHash)
-            var response = Response.json(bytes: snapshot.bundleBytes, status: .ok)
-            if let name = Self.bundleDigestHeader { response.headers[name] = snapshot.bundleSha256 }
+            let bundle = try await store.bundle(consentId: context.consentId, keyHash: keyHash)
+            var response = Response.json(bytes: bundle.bytes, status: .ok)
+            if let name = Self.bundleDigestHeader { response.headers[name] = bundle.sha256 }
             return response
         }
     }

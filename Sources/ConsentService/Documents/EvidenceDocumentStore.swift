@@ -33,49 +33,67 @@ struct EvidenceDocumentStore: Sendable {
     let keyring: PersonalDataKeyring
     let wording: DocumentWording
 
+    /// The evidence bundle, its canonical bytes (the JSON answer's body) and their SHA-256.
+    struct Bundle: Sendable {
+        let value: JSONValue
+        let bytes: [UInt8]
+
+        var sha256: String { Digest.sha256Hex(bytes) }
+    }
+
+    /// A bundle and its merchant, as a document made from it names them.
     struct Snapshot: Sendable {
-        let bundle: JSONValue
-        let bundleBytes: [UInt8]
+        let bundle: Bundle
         let merchant: DocumentMerchant
-
-        var bundleSha256: String { Digest.sha256Hex(bundleBytes) }
     }
 
-    func snapshot(consentId: UUID, keyHash: [UInt8]) async throws -> Snapshot {
-        try await snapshot(consentId: consentId, keyHash: keyHash) { _, _, _ in () }.snapshot
+    /// The bundle alone, for the JSON answer.
+    func bundle(consentId: UUID, keyHash: [UInt8]) async throws -> Bundle {
+        try await read(consentId: consentId, keyHash: keyHash) { _, _, _ in () }.bundle
     }
 
-    /// The snapshot, and what `alsoRead` reads beside it in the same transaction (so in the same snapshot).
+    /// The bundle with its merchant, and what `alsoRead` reads beside them in the same transaction (so in the
+    /// same snapshot).
     func snapshot<Extra: Sendable>(
         consentId: UUID, keyHash: [UInt8],
         alsoReading alsoRead: @escaping @Sendable (ConsentRecord, Snapshot, PGConnection) throws -> Extra
     ) async throws -> (snapshot: Snapshot, extra: Extra) {
+        let (bundle, (merchant, extra)) = try await read(consentId: consentId, keyHash: keyHash) {
+            consent, bundle, connection in
+            let merchant = try DocumentMerchant.load(consent.merchantId, on: connection)
+            return (merchant, try alsoRead(consent, Snapshot(bundle: bundle, merchant: merchant), connection))
+        }
+        return (Snapshot(bundle: bundle, merchant: merchant), extra)
+    }
+
+    private func read<Extra: Sendable>(
+        consentId: UUID, keyHash: [UInt8],
+        alsoReading alsoRead: @escaping @Sendable (ConsentRecord, Bundle, PGConnection) throws -> Extra
+    ) async throws -> (bundle: Bundle, extra: Extra) {
         let now = clock.now()
         let keyring = self.keyring
         return try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             let consent = try AuditStore.consent(
                 consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
-            let bundle = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
-            let snapshot = Snapshot(
-                bundle: bundle, bundleBytes: bundle.serialized(),
-                merchant: try DocumentMerchant.load(consent.merchantId, on: connection))
-            return (snapshot, try alsoRead(consent, snapshot, connection))
+            let value = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
+            let bundle = Bundle(value: value, bytes: value.serialized())
+            return (bundle, try alsoRead(consent, bundle, connection))
         }
     }
 
     func document(of snapshot: Snapshot) -> EvidenceDocument {
         EvidenceDocument(
-            bundle: snapshot.bundle, bundleSha256: snapshot.bundleSha256, merchantName: snapshot.merchant.name,
+            bundle: snapshot.bundle.value, bundleSha256: snapshot.bundle.sha256, merchantName: snapshot.merchant.name,
             words: wording.language(snapshot.merchant.language), timeZone: snapshot.merchant.timeZone)
     }
 
     /// The evidence record as a PDF, with the SHA-256 of the bundle it was made from.
     func evidencePDF(consentId: UUID, keyHash: [UInt8]) async throws -> (pdf: RenderedPDF, bundleSha256: String) {
-        let snapshot = try await snapshot(consentId: consentId, keyHash: keyHash)
+        let snapshot = try await snapshot(consentId: consentId, keyHash: keyHash) { _, _, _ in () }.snapshot
         let document = document(of: snapshot)
         let rendered = try await Self.render(document.printed(), creationDate: document.creationDate)
-        return (rendered, snapshot.bundleSha256)
+        return (rendered, snapshot.bundle.sha256)
     }
 
     static func render(_ printed: PrintedDocument, creationDate: String) async throws -> RenderedPDF {
