@@ -49,7 +49,7 @@ public struct DisputeAssessment: Sendable, Equatable {
     public static func assess(
         _ payment: DisputedPayment, consent: DebitConsent, history: ConsentHistory, notices: [SentNotice]
     ) -> DisputeAssessment {
-        let afterCancellation = history.cancelledAt.map { $0 <= payment.executedAt } ?? false
+        let afterCancellation = history.wasCancelled(at: payment.executedAt)
         guard !payment.isInitial else { return DisputeAssessment(decision: nil, afterCancellation: afterCancellation) }
         let asThen = DebitConsent(
             status: history.status(at: payment.executedAt), terms: consent.terms, card: consent.card,
@@ -76,8 +76,13 @@ public struct ConsentHistory: Sendable {
 
     /// Cancelled from the moment the cancellation took effect; active from activation; before that pending,
     /// or expired once its activation deadline had passed.
+    /// The cancellation had taken effect by `moment`: a payment executed then is one taken after cancellation.
+    public func wasCancelled(at moment: Instant) -> Bool {
+        cancelledAt.map { $0 <= moment } ?? false
+    }
+
     public func status(at moment: Instant) -> ConsentStatus {
-        if let cancelledAt, cancelledAt <= moment { return .cancelled }
+        if wasCancelled(at: moment) { return .cancelled }
         if let activatedAt, activatedAt <= moment { return .active }
         return ConsentStatus.pending.effective(expiresAt: expiresAt, at: moment)
     }

@@ -9,6 +9,19 @@ public enum Retention {
         return from.adding(months: months, clampingDay: from.day)
     }
 
+    /// The first day the record may be purged: the day after it was kept until.
+    public static func firstPurgeDay(retainUntil: LocalDate) -> LocalDate {
+        retainUntil.adding(days: 1)
+    }
+
+    /// Whether the record comes up for purging within `days` from `today` (or already has): never while it is
+    /// under legal hold.
+    public static func isDueForPurge(retainUntil: LocalDate, legalHold: Bool, today: LocalDate, withinDays days: Int)
+        -> Bool
+    {
+        !legalHold && firstPurgeDay(retainUntil: retainUntil) <= today.adding(days: days)
+    }
+
     /// `current` moved by a payment recorded on `recordedOn` (executed on `executedOn`) after the consent ended:
     /// such a payment, approved or not, is evidence of a debit attempt after the end, so the record is kept the
     /// full period from the later of the two days. Never earlier than `current`.

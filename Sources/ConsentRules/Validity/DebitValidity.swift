@@ -131,14 +131,14 @@ public enum DebitValidity {
             let matching = notices.filter { $0.amount == amount && $0.date == date }
                 .map { $0.sentAt.localDate(in: consent.timeZone) }.min()
             earliest = (matching ?? now.localDate(in: consent.timeZone)).adding(days: days)
-            let notifiedInTime = matching.map { $0.adding(days: days) <= date } ?? false
+            let notifiedInTime = matching.map { NoticePeriod.isMet(sentOn: $0, before: date, days: days) } ?? false
             if !notifiedInTime { reasons.append(.noticeRequired) }
         }
         if let amendment = consent.amendmentNotice {
             let sent = amendment.sentAt?.localDate(in: consent.timeZone)
             let permitted = (sent ?? now.localDate(in: consent.timeZone)).adding(days: consent.noticeDays)
             earliest = max(earliest ?? permitted, permitted)
-            if sent.map({ $0.adding(days: consent.noticeDays) > date }) ?? true {
+            if !(sent.map { NoticePeriod.isMet(sentOn: $0, before: date, days: consent.noticeDays) } ?? false) {
                 reasons.append(.amendmentNoticeRequired)
             }
         }

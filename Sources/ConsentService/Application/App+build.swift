@@ -70,6 +70,8 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
         wording: dependencies.documentWording)
     EvidenceController(store: documents, disputes: DisputeStore(documents: documents)).addRoutes(to: v1)
+    ComplianceController(store: ComplianceReportStore(pool: dependencies.pool, clock: dependencies.clock))
+        .addRoutes(to: v1)
     LegalHoldController(
         store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
     ).addRoutes(to: v1)

@@ -12,7 +12,9 @@ enum Role: String, Sendable, CaseIterable {
                 .amendConsent, .updateCard, .readPayments,
             ]
                 .contains(permission)
-        case .auditor: [.readConsent, .readEvents, .readEvidence, .export, .readPayments].contains(permission)
+        case .auditor:
+            [.readConsent, .readEvents, .readEvidence, .export, .readPayments, .readComplianceReport]
+                .contains(permission)
         }
     }
 }
@@ -20,6 +22,6 @@ enum Role: String, Sendable, CaseIterable {
 enum Permission: Sendable {
     case createConsent, readConsent, activateConsent
     case checkValidity, announceDebit, recordPayment, cancelConsent, amendConsent, updateCard, readPayments
-    case readEvents, readEvidence, export
+    case readEvents, readEvidence, export, readComplianceReport
     case manageLegalHolds, manageWebhooks, manageSettings
 }

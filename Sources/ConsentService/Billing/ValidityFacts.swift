@@ -40,8 +40,8 @@ struct ValidityFacts {
             let amendmentNoticeDays: Int = try cursor.next()
             if notified {
                 amendmentNotice = .init(sentAt: amendmentNoticeSentAt.map(Instant.init(microsecondsSinceEpoch:)))
-                noticeDays = amendmentNoticeDays
             }
+            noticeDays = NoticePeriod.days(policyDays: noticeDays, notifiedAmendmentDays: notified ? amendmentNoticeDays : nil)
         } else {
             cursor.skip(ConsentRow.termsColumnCount + 3)
         }

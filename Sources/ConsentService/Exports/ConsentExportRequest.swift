@@ -9,8 +9,8 @@ struct ConsentExportRequest: Sendable, Equatable {
 
     static func parse(from: String?, to: String?, format: String?) throws -> ConsentExportRequest {
         var errors: [FieldError] = []
-        let first = date(from, field: "from", errors: &errors)
-        let last = date(to, field: "to", errors: &errors)
+        let first = QueryDate.parse(from, field: "from", errors: &errors)
+        let last = QueryDate.parse(to, field: "to", errors: &errors)
         if let first, let last, last < first {
             errors.append(FieldError(field: "to", message: "must not be before from"))
         }
@@ -20,17 +20,5 @@ struct ConsentExportRequest: Sendable, Equatable {
         }
         guard errors.isEmpty, let first, let last, let chosen else { throw APIError.validation(errors) }
         return ConsentExportRequest(from: first, to: last, format: chosen)
-    }
-
-    private static func date(_ text: String?, field: String, errors: inout [FieldError]) -> LocalDate? {
-        guard let text else {
-            errors.append(FieldError(field: field, message: "is required: a date, YYYY-MM-DD"))
-            return nil
-        }
-        guard let date = LocalDate(iso: text) else {
-            errors.append(FieldError(field: field, message: "must be a date, YYYY-MM-DD"))
-            return nil
-        }
-        return date
     }
 }

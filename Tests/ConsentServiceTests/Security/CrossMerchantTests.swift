@@ -44,8 +44,9 @@ import Testing
         let owner = try await TestMerchant.make().allowingPrivateWebhooks()
         let other = try await TestMerchant.make().allowingPrivateWebhooks()
         try await owner.test { client in
-            // The owner has an endpoint, a consent created today, a queued delivery and an export in its history;
-            // the other merchant has rows of each kind too, so its listings are not empty by chance.
+            // The owner has an endpoint, a consent created today (its confirmation in the report), a queued delivery
+            // and an export in its history; the other merchant has rows of each kind too, so its listings are not
+            // empty by chance.
             var markers: [String: String] = [:]
             for merchant in [owner, other] {
                 let endpoint = try await RouteFixtures.make(.webhookEndpoint, for: merchant, client: client)
@@ -60,7 +61,7 @@ import Testing
                 if merchant.id == owner.id {
                     markers = [
                         "/v1/webhook-endpoints": endpoint.endpointId, "/v1/webhook-deliveries": consent.consentId,
-                        "/v1/exports/consents": consent.consentId,
+                        "/v1/exports/consents": consent.consentId, "/v1/compliance/report": consent.consentId,
                     ]
                 }
             }

@@ -213,6 +213,10 @@ enum RouteTable {
             scope: .listing, setup: .activeConsent,
             request: { _ in .bodiless("/v1/exports/consents?from=2026-11-21&to=2026-11-21&format=ndjson") }),
         RouteSpec(
+            method: .get, path: "/v1/compliance/report", access: .roles(auditors), allowedStatus: .ok,
+            scope: .listing, setup: .activeConsent,
+            request: { _ in .bodiless("/v1/compliance/report?from=2026-11-01&to=2026-11-30") }),
+        RouteSpec(
             method: .get, path: "/v1/merchant-events", access: .roles(auditors), allowedStatus: .ok,
             scope: .listing, setup: .nothing, request: { _ in .bodiless("/v1/merchant-events") }),
         RouteSpec(
