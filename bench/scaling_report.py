@@ -1,7 +1,8 @@
 """Turns bench/scaling's lines into a table per table size and the figures for bench/REPORT.md.
 
 Input lines: "SIZE NAME RESULT requests=… seconds=… p50_ms=… p99_ms=… errors=… status_errors=…" from wrk, and
-"SIZE claim due=N MS ROWS" from the timed claims.
+"SIZE claim due=N MS ROWS" from the timed claims, and "SIZE report MS INSTANCES" from the compliance report of a
+month holding the same duties at each size (REPORT_INSTANCES of them).
 """
 import argparse
 import sys
@@ -9,21 +10,24 @@ import sys
 import figures
 from report import parse
 
+REPORT_INSTANCES = 20500
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, required=True)
     args = parser.parse_args()
-    runs, claims = {}, {}
+    runs, claims, reports = {}, {}, {}
     for line in sys.stdin.read().splitlines():
         parts = line.split()
         if len(parts) >= 3 and parts[1] == "claim":
             size, due = int(parts[0]), int(parts[2].split("=", 1)[1])
             claims[(size, due)] = {"ms": float(parts[3]), "rows": int(parts[4])}
+        elif len(parts) == 4 and parts[1] == "report":
+            reports[int(parts[0])] = {"ms": float(parts[2]), "instances": int(parts[3])}
         elif len(parts) >= 3 and parts[2] == "RESULT":
             runs.setdefault(int(parts[0]), []).append(" ".join(parts[1:]))
     problems = []
-    sizes = sorted(set(runs) | {size for size, _ in claims})
+    sizes = sorted(set(runs) | {size for size, _ in claims} | set(reports))
     for size in sizes:
         sized = parse(runs.get(size, []))
         anchor = sized.get("healthz")
@@ -82,6 +86,20 @@ def main():
             figures.record("scaling", f"{query} page p50 ({largest:,} consents)", round(large["p50"], 2), "ms",
                            "<= 1.5 x the time at the small table", growth <= 1.5,
                            f"same page at {smallest:,} consents", round(small["p50"], 2), growth)
+    for size, report in sorted(reports.items()):
+        print(f"compliance report of a month ({REPORT_INSTANCES:,} duties) at {size:,} consents: {report['ms']:.1f} ms")
+        if report["instances"] != REPORT_INSTANCES:
+            problems.append(f"{size}: the report counted {report['instances']} duties, not {REPORT_INSTANCES}")
+        figures.record("scaling", f"GET /v1/compliance/report, a month of {REPORT_INSTANCES:,} duties ({size:,} consents)",
+                       round(report["ms"], 1), "ms", "< 2,000 ms", report["ms"] < 2000)
+    small, large = reports.get(smallest), reports.get(largest)
+    if small and large and smallest != largest:
+        # The same duties in the month at a table 100 times larger: the same rows read, so about the same time.
+        growth = large["ms"] / small["ms"]
+        print(f"compliance report: {growth:.2f} times as long at {largest:,} consents as at {smallest:,}")
+        figures.record("scaling", f"compliance report growth ({largest:,} against {smallest:,} consents)",
+                       round(large["ms"], 1), "ms", "reported", None, f"same month at {smallest:,} consents",
+                       round(small["ms"], 1), growth)
     for size in sizes:
         few, many = claims.get((size, 1000)), claims.get((size, 10000))
         if few and many:

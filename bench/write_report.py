@@ -7,7 +7,7 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
-ORDER = ["api", "validity", "notifier", "export", "scaling"]
+ORDER = ["api", "validity", "notifier", "export", "documents", "scaling"]
 
 
 def number(value):
