@@ -16,20 +16,12 @@ struct ComplianceReportRequest: Sendable, Equatable {
 
     static func parse(from: String?, to: String?, format: String?) throws -> ComplianceReportRequest {
         var errors: [FieldError] = []
-        let first = QueryDate.parse(from, field: "from", errors: &errors)
-        let last = QueryDate.parse(to, field: "to", errors: &errors)
-        if let first, let last {
-            if last < first {
-                errors.append(FieldError(field: "to", message: "must not be before from"))
-            } else if last.daysSinceEpoch - first.daysSinceEpoch >= longestRangeDays {
-                errors.append(FieldError(field: "to", message: "must be at most \(longestRangeDays) days from from, both included"))
-            }
-        }
+        let range = QueryDate.range(from: from, to: to, longestDays: longestRangeDays, errors: &errors)
         let chosen = format.map { Format(rawValue: $0) } ?? .json
         if chosen == nil {
             errors.append(FieldError(field: "format", message: "must be json or csv"))
         }
-        guard errors.isEmpty, let first, let last, let chosen else { throw APIError.validation(errors) }
-        return ComplianceReportRequest(from: first, to: last, format: chosen)
+        guard errors.isEmpty, let range, let chosen else { throw APIError.validation(errors) }
+        return ComplianceReportRequest(from: range.from, to: range.to, format: chosen)
     }
 }

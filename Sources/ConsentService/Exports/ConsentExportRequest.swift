@@ -9,16 +9,12 @@ struct ConsentExportRequest: Sendable, Equatable {
 
     static func parse(from: String?, to: String?, format: String?) throws -> ConsentExportRequest {
         var errors: [FieldError] = []
-        let first = QueryDate.parse(from, field: "from", errors: &errors)
-        let last = QueryDate.parse(to, field: "to", errors: &errors)
-        if let first, let last, last < first {
-            errors.append(FieldError(field: "to", message: "must not be before from"))
-        }
+        let range = QueryDate.range(from: from, to: to, errors: &errors)
         let chosen = format.map { ConsentExportFormat(rawValue: $0) } ?? .csv
         if chosen == nil {
             errors.append(FieldError(field: "format", message: "must be csv or ndjson"))
         }
-        guard errors.isEmpty, let first, let last, let chosen else { throw APIError.validation(errors) }
-        return ConsentExportRequest(from: first, to: last, format: chosen)
+        guard errors.isEmpty, let range, let chosen else { throw APIError.validation(errors) }
+        return ConsentExportRequest(from: range.from, to: range.to, format: chosen)
     }
 }

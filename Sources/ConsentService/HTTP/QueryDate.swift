@@ -1,6 +1,6 @@
 import ConsentRules
 
-/// A required date in a query string, `YYYY-MM-DD`; a missing or malformed one is added to `errors`.
+/// Dates in a query string, `YYYY-MM-DD`; what is missing or wrong is added to `errors`.
 enum QueryDate {
     static func parse(_ text: String?, field: String, errors: inout [FieldError]) -> LocalDate? {
         guard let text else {
@@ -12,5 +12,24 @@ enum QueryDate {
             return nil
         }
         return date
+    }
+
+    /// The required `from` and `to` of a range with both days included, `to` not before `from` and, with
+    /// `longestDays`, at most that many days in all.
+    static func range(from: String?, to: String?, longestDays: Int? = nil, errors: inout [FieldError])
+        -> (from: LocalDate, to: LocalDate)?
+    {
+        let first = parse(from, field: "from", errors: &errors)
+        let last = parse(to, field: "to", errors: &errors)
+        guard let first, let last else { return nil }
+        if last < first {
+            errors.append(FieldError(field: "to", message: "must not be before from"))
+            return nil
+        }
+        if let longestDays, last.daysSinceEpoch - first.daysSinceEpoch >= longestDays {
+            errors.append(FieldError(field: "to", message: "must be at most \(longestDays) days from from, both included"))
+            return nil
+        }
+        return (first, last)
     }
 }
