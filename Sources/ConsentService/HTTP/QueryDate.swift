@@ -27,7 +27,7 @@ enum QueryDate {
             return nil
         }
         if let longestDays, last.daysSinceEpoch - first.daysSinceEpoch >= longestDays {
-            errors.append(FieldError(field: "to", message: "must be at most \(longestDays) days from from, both included"))
+            errors.append(FieldError(field: "to", message: "must end a range of at most \(longestDays) days, both included"))
             return nil
         }
         return (first, last)
