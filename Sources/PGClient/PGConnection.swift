@@ -95,6 +95,13 @@ public final class PGConnection {
         }
     }
 
+    /// The server this session reached, `host:port`: with several hosts in the conninfo, the one libpq chose.
+    public var server: String {
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        return "\(host):\(port)"
+    }
+
     /// True once libpq has seen the session fail; `reset()` reconnects it.
     public var isBroken: Bool {
         PQstatus(handle) != CONNECTION_OK
@@ -108,7 +115,7 @@ public final class PGConnection {
         PQreset(handle)
         try checkConnected(file: file, line: line)
         try configureSession(file: file, line: line)
-        logger.info("PostgreSQL connection re-established")
+        logger.debug("PostgreSQL connection re-established", metadata: ["pg.server": "\(server)"])
     }
 
     /// Runs a statement declared once and reused: prepared on this connection the first time, then

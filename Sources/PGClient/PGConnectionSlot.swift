@@ -15,18 +15,33 @@ final class PGConnectionSlot: @unchecked Sendable {
     }
 
     /// A connection ready for a statement: opened on first use, and re-opened when the server ended the
-    /// previous session. Runs on a pool thread, since both may block.
-    func readyConnection(conninfo: String, logger: Logger, file: String, line: Int) throws -> PGConnection {
-        guard let connection else {
-            let opened = try PGConnection.connect(conninfo, logger: logger, file: file, line: line)
-            self.connection = opened
+    /// previous session. Runs on a pool thread, since both may block. While `backoff` says the server was
+    /// just found gone, fails at once instead of trying again.
+    func readyConnection(
+        conninfo: String, backoff: PGReconnectBackoff, tracker: PGServerTracker, logger: Logger, file: String,
+        line: Int
+    ) throws -> PGConnection {
+        if let connection {
+            connection.detectServerHangUp()
+            guard connection.isBroken else { return connection }
+            logger.debug("PostgreSQL connection was lost; reconnecting", metadata: ["pg.slot": "\(number)"])
+        }
+        try backoff.admit(file: file, line: line)
+        do {
+            let opened: PGConnection
+            if let connection {
+                try connection.reset(file: file, line: line)
+                opened = connection
+            } else {
+                opened = try PGConnection.connect(conninfo, logger: logger, file: file, line: line)
+                self.connection = opened
+            }
+            backoff.succeeded()
+            tracker.reached(opened.server, logger: logger)
             return opened
+        } catch {
+            backoff.failed()
+            throw error
         }
-        connection.detectServerHangUp()
-        if connection.isBroken {
-            logger.info("PostgreSQL connection was lost; reconnecting", metadata: ["pg.slot": "\(number)"])
-            try connection.reset(file: file, line: line)
-        }
-        return connection
     }
 }

@@ -90,8 +90,17 @@ public struct PGError: Error, CustomStringConvertible, CustomDebugStringConverti
     public var isConnectionProblem: Bool {
         switch code {
         case .connectionFailed, .connectionLost, .acquireTimeout, .poolClosed: true
-        default: false
+        default: isReadOnlyServer || isServerGoingAway
         }
+    }
+
+    /// The statement wrote on a server that only reads (a standby, or a primary being demoted).
+    public var isReadOnlyServer: Bool { sqlState == "25006" }
+
+    /// The server is shutting down or not yet accepting sessions (class 57P) or the session broke (class 08).
+    var isServerGoingAway: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("57P") || sqlState.hasPrefix("08")
     }
 
     public var description: String {

@@ -41,11 +41,18 @@ public final class PGListener: Sendable {
 
     private func run(conninfo: String, channels: [String], logger: Logger) {
         var backoff = 0.25
+        // Said once per outage: when the session is lost, and when it listens again (on which server).
+        var lost = false
         while !isStopped {
             do {
                 let connection = try PGConnection.connect(conninfo, logger: logger)
                 for channel in channels { try connection.listen(channel) }
                 backoff = 0.25
+                if lost {
+                    logger.info(
+                        "PostgreSQL listener is listening again", metadata: ["pg.server": "\(connection.server)"])
+                    lost = false
+                }
                 onWake()
                 while !isStopped {
                     if !(try connection.waitForNotifications(timeoutMilliseconds: 250)).isEmpty {
@@ -53,7 +60,12 @@ public final class PGListener: Sendable {
                     }
                 }
             } catch {
-                logger.warning("PostgreSQL listener lost its session; reconnecting", metadata: ["error": "\(error)"])
+                if lost {
+                    logger.debug("PostgreSQL listener could not listen yet", metadata: ["error": "\(error)"])
+                } else {
+                    logger.warning("PostgreSQL listener lost its session; reconnecting", metadata: ["error": "\(error)"])
+                    lost = true
+                }
                 let deadline = Date().addingTimeInterval(backoff)
                 while !isStopped && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
                 backoff = min(backoff * 2, 5)

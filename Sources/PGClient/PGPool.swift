@@ -21,6 +21,8 @@ public final class PGPool: Service, Sendable {
     /// One thread per connection, so a lease holding a connection never waits for a thread.
     private let threads: NIOThreadPool
     private let state: Mutex<PGPoolState>
+    private let backoff = PGReconnectBackoff()
+    private let tracker = PGServerTracker()
 
     /// - Parameters:
     ///   - conninfo: a `postgresql://` URL or libpq `key=value` string. Never logged.
@@ -101,11 +103,21 @@ public final class PGPool: Service, Sendable {
         defer { release(slot) }
         let conninfo = self.conninfo
         let logger = self.logger
+        let backoff = self.backoff
+        let tracker = self.tracker
         do {
             return try await threads.runIfActive {
-                let connection = try slot.readyConnection(conninfo: conninfo, logger: logger, file: file, line: line)
+                let connection = try slot.readyConnection(
+                    conninfo: conninfo, backoff: backoff, tracker: tracker, logger: logger, file: file, line: line)
                 defer { connection.rollbackIfInTransaction() }
-                return try body(connection)
+                do {
+                    return try body(connection)
+                } catch let error as PGError where error.isReadOnlyServer {
+                    // A session that reached a standby is of no use to a pool for writes: the next lease opens
+                    // a new one, which a read-write URL takes to the primary.
+                    slot.connection = nil
+                    throw error
+                }
             }
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             throw PGError(.poolClosed, file: file, line: line)

@@ -31,19 +31,6 @@ struct PoolRecoveryTests {
         }
     }
 
-    /// Runs a shell command and returns its exit status. (Foundation's Process can miss the exit of a
-    /// child whose own children, here the restarted server, live on.)
-    private func runShell(_ command: String) -> Int32 {
-        var pid: pid_t = 0
-        let words: [String] = ["/bin/sh", "-c", command]
-        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, arguments, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        return status
-    }
-
     /// Waits for a state, not for a time: the bound only keeps a broken run from hanging, and is generous because
     /// opening a session on a loaded CI machine has taken more than five seconds.
     private func waitUntil(_ condition: () -> Bool) async throws {
@@ -133,7 +120,7 @@ struct PoolRecoveryTests {
         let command = ProcessInfo.processInfo.environment["TEST_PG_RESTART_COMMAND"] ?? ""
         try await TestDatabase.withPool(size: 2) { pool in
             let before = try await backendPids(of: pool, size: 2)
-            #expect(runShell(command) == 0)
+            #expect(ShellCommand.run(command) == 0)
             let after = try await backendPids(of: pool, size: 2)
             #expect(after.count == 2)
             #expect(after.isDisjoint(with: before))

@@ -110,6 +110,64 @@ class CaptureLoad:
         return attempt
 
 
+class ValidityLoad:
+    """Worker threads asking "may I take this debit?" of the given consents over keep-alive connections until
+    stopped; every request is kept as an Attempt of kind "validity"."""
+
+    def __init__(self, ports, key, workers, consent_ids, debit_query):
+        self.ports = ports
+        self.key = key
+        self.workers = workers
+        self.consent_ids = consent_ids
+        self.debit_query = debit_query
+        self.attempts = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads = []
+
+    def start(self):
+        for worker in range(self.workers):
+            thread = threading.Thread(target=self._work, args=(worker,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self, timeout=CLIENT_TIMEOUT + 20):
+        self._stopping.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if any(thread.is_alive() for thread in self._threads):
+            raise CheckFailed("validity threads still busy %.0f s after they were told to stop" % timeout)
+
+    def snapshot(self):
+        with self._lock:
+            return list(self.attempts)
+
+    def _work(self, worker):
+        api = Api(self.ports[worker % len(self.ports)], self.key)
+        try:
+            for turn in itertools.count(worker):
+                if self._stopping.is_set():
+                    return
+                consent_id = self.consent_ids[turn % len(self.consent_ids)]
+                started = time.monotonic()
+                try:
+                    reply = api.call("GET", "/v1/consents/%s/validity?%s" % (consent_id, self.debit_query))
+                except (OSError, http.client.HTTPException) as error:
+                    attempt = Attempt("validity", consent_id, True, started, time.monotonic(), None, None,
+                                      type(error).__name__, consent_id)
+                else:
+                    attempt = Attempt("validity", consent_id, True, started, time.monotonic(), reply.status,
+                                      contract_error_code(reply.json()), None, consent_id)
+                if attempt.status is None or attempt.status >= 500:
+                    time.sleep(0.05)
+                with self._lock:
+                    self.attempts.append(attempt)
+        finally:
+            api.close()
+
+
 class Probe:
     """Asks one path of a service every `interval` seconds on a thread of its own, keeping every answer."""
 

@@ -7,6 +7,7 @@ import threading
 from harness import REPO, CheckFailed
 from harness.api import call_once
 from harness.cluster import Cluster, Sql
+from harness.formation import Formation
 from harness.processes import Child, Processes, free_port, run_tool, wait_until
 
 MERCHANT = "faults"
@@ -32,13 +33,17 @@ class Sizes:
     smtp_extra_outage_seconds: float  # smtp-outage: down time after every message has failed once
     pg_workers: int  # postgres-restart: load connections
     pg_outage_seconds: float  # postgres-restart: how long the cluster stays down
+    failover_workers: int  # primary-failover: load connections, half capturing, half asking validity
+    failover_settle_seconds: float  # primary-failover: load time before each kill and after each recovery
 
 
 SHORT = Sizes(capture_seconds=5, notifier_messages=300, notifier_late_messages=60, smtp_fresh=6, smtp_overdue=4,
-              smtp_extra_outage_seconds=0, pg_workers=8, pg_outage_seconds=6)
+              smtp_extra_outage_seconds=0, pg_workers=8, pg_outage_seconds=6, failover_workers=32,
+              failover_settle_seconds=2)
 # The longer SMTP outage outlasts the first retry (30 s +-20%), so every message queued in it fails twice.
 LONG = Sizes(capture_seconds=30, notifier_messages=1500, notifier_late_messages=300, smtp_fresh=40, smtp_overdue=20,
-             smtp_extra_outage_seconds=45, pg_workers=16, pg_outage_seconds=20)
+             smtp_extra_outage_seconds=45, pg_workers=16, pg_outage_seconds=20, failover_workers=32,
+             failover_settle_seconds=15)
 
 
 class Report:
@@ -81,15 +86,16 @@ class Instance:
 
 
 class Scenario:
-    """One scenario's folder, PostgreSQL cluster (migrated, with one merchant and its API keys) and processes."""
+    """One scenario's folder, PostgreSQL cluster (migrated, with one merchant and its API keys) and processes. With
+    `formation`, the cluster is a pg_auto_failover formation and the service gets its multi-host URL."""
 
-    def __init__(self, name, binary, folder):
+    def __init__(self, name, binary, folder, formation=False):
         self.name = name
         self.binary = binary
         self.folder = folder
         self.report = Report(name)
         self.processes = Processes()
-        self.cluster = Cluster(folder / "pg")
+        self.cluster = Formation(folder / "ha") if formation else Cluster(folder / "pg")
         self.sql = None
         self.personal_data_keys = None
         self.checkout_key = None

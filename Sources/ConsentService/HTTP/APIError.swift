@@ -63,7 +63,7 @@ extension APIError {
     static let consentNotFound = APIError(status: .notFound, code: .notFound, message: "No such consent.")
     static let serviceUnavailable = APIError(
         status: .serviceUnavailable, code: .serviceUnavailable,
-        message: "The database is not reachable right now; retry shortly.")
+        message: "The database is not reachable right now; retry shortly.", retryAfterSeconds: 2)
 
     static func validation(_ fields: [FieldError]) -> APIError {
         APIError(

@@ -1,0 +1,123 @@
+"""primary-failover: the primary of a pg_auto_failover formation dies (its PostgreSQL and keeper SIGKILLed) under a
+capture and validity load; the monitor promotes the synchronous secondary. Then the old node rejoins as a
+secondary and the same happens the other way."""
+import datetime
+import time
+
+from harness.api import Api, capture
+from harness.checks import check_acknowledged_stored, check_audit, check_consents_whole
+from harness.cluster import wait_for_sql
+from harness.load import CaptureLoad, Probe, ValidityLoad
+from harness.outbox import check_every_confirmation_arrived
+from harness.processes import poll_for, wait_until
+
+# Recovery is counted from the kill to the first capture answered 201 that was asked after it.
+RECOVERY_LIMIT = 60
+
+
+def primary_failover(scenario, sizes):
+    report, sql, formation = scenario.report, scenario.sql, scenario.cluster
+    maildir = scenario.folder / "maildir"
+    _, smtp_port = scenario.smtp_server("smtp", maildir)
+    apis = [scenario.serve("api-%d" % n, without_notifier=True) for n in (1, 2)]
+    ports = [api.port for api in apis]
+    notifier = scenario.notifier("notifier", SMTP_URL="smtp://127.0.0.1:%d" % smtp_port,
+                                 SMTP_SECURITY="plaintext-loopback", NOTIFIER_POLL_SECONDS=1)
+    api = Api(ports[0], scenario.admin_key)
+    try:
+        debited = [capture(api, "debited-%d" % n, active=True) for n in range(20)]
+    finally:
+        api.close()
+    debit_date = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    readiness = Probe(ports[0], "/readyz").start()
+
+    attempts, captured, recoveries = [], [], []
+    for round_number in (1, 2):
+        victim = formation.primary()
+        load = CaptureLoad(ports, scenario.checkout_key, workers=sizes.failover_workers // 2,
+                           prefix="round%d" % round_number).start()
+        validity = ValidityLoad(ports, scenario.admin_key, sizes.failover_workers // 2, debited,
+                                "amount=10.23&currency=EUR&date=%s" % debit_date).start()
+        try:
+            wait_until(lambda: len(load.captured()) >= 30, 60, "captures before the kill")
+            time.sleep(sizes.failover_settle_seconds)
+            formation.kill_node(victim)
+            killed = time.monotonic()
+            report.say("round %d: SIGKILLed %s (its pg_autoctl and PostgreSQL), the primary" % (round_number, victim))
+            first = wait_until(lambda: first_capture_after(load, killed), RECOVERY_LIMIT,
+                               "a capture answered 201 after the kill")
+            promoted = wait_until(formation.primary, 30, "the monitor to name a primary")
+            recoveries.append(first - killed)
+            report.say("round %d: %s is primary; the first capture asked after the kill was answered 201 %.1f s "
+                       "after it" % (round_number, promoted, first - killed))
+            time.sleep(sizes.failover_settle_seconds)
+        finally:
+            load.stop()
+            validity.stop()
+        attempts += load.snapshot() + validity.snapshot()
+        captured += load.captured()
+        report.check(promoted != victim, "round %d: the secondary was promoted (%s, was %s)" % (
+            round_number, promoted, victim))
+        if round_number == 1:
+            formation.run_node(victim)
+            formation.wait_for_states({victim: ("secondary",), promoted: ("primary",)}, 120)
+            report.say("%s rejoined as the synchronous secondary" % victim)
+    readiness.stop()
+
+    check_answers(report, attempts)
+    report.check(all(seconds <= 30 for seconds in recoveries), "each failover served captures again within 30 s "
+                 "of the kill (%s)" % ", ".join("%.1f s" % seconds for seconds in recoveries))
+    unready = sum(1 for sample in readiness.between(0, time.monotonic()) if sample[1] == 503)
+    report.say("/readyz answered 503 %d times during the failovers" % unready)
+    check_recovered(report, scenario, apis, notifier)
+    shapes = check_consents_whole(report, sql)
+    check_acknowledged_stored(report, shapes, captured)
+    check_audit(report, scenario)
+    stored = {shape["id"] for shape in shapes}
+    lost = sum(1 for attempt in captured if attempt.consent_id not in stored)
+    active = sql.value("SELECT count(*) FROM consents WHERE status = 'active'")
+    unacknowledged = len(shapes) - len(captured) - len(debited) - 1
+    report.say("consents stored whose capture was not answered 201 (committed as the primary died; a retry with "
+               "the same merchantReference finds them): %d" % unacknowledged)
+    wait_for_sql(sql, "SELECT count(*) = 0 FROM outbox WHERE kind = 'confirmation' AND state = 'queued'", 120,
+                 "every confirmation to be sent")
+    copies = check_every_confirmation_arrived(report, sql, maildir, expected_active=active)
+    report.count(acknowledged=len(captured), lost=lost,
+                 recovery_s="/".join("%.1f" % seconds for seconds in recoveries), copies=copies,
+                 requests=len(attempts), unavailable=sum(1 for attempt in attempts if attempt.status == 503))
+
+
+def first_capture_after(load, moment):
+    answered = [attempt.ended for attempt in load.captured() if attempt.started > moment]
+    return min(answered) if answered else None
+
+
+def check_answers(report, attempts):
+    """Only 2xx, or 503 with the contract's body: never another status, a dropped connection or no answer."""
+
+    def acceptable(attempt):
+        return attempt.status in (200, 201) or (attempt.status == 503 and
+                                                attempt.error_code == "service_unavailable")
+
+    bad = [attempt for attempt in attempts if not acceptable(attempt)]
+    example = ""
+    if bad:
+        first = bad[0]
+        example = "; e.g. %s %s: %s %s" % (first.kind, first.reference, first.status,
+                                           first.error_code or first.problem or "")
+    report.check(not bad, "all %d requests were answered 2xx, or 503 service_unavailable (%d otherwise%s)"
+                 % (len(attempts), len(bad), example))
+
+
+def check_recovered(report, scenario, apis, notifier):
+    """Both API instances and the notifier came back by themselves: the same processes answer and send."""
+    report.check(all(api.child.alive() for api in apis) and notifier.alive(),
+                 "both serve instances and the notifier are the processes started before the failovers")
+    api = Api(apis[1].port, scenario.checkout_key)
+    try:
+        consent_id = capture(api, "after-failovers", active=True)
+    finally:
+        api.close()
+    sent = poll_for(lambda: scenario.sql.value(
+        "SELECT count(*) = 1 FROM outbox WHERE consent_id = '%s' AND state = 'sent'" % consent_id), 60, interval=0.2)
+    report.check(bool(sent), "a consent captured after both failovers had its confirmation sent by the notifier")
