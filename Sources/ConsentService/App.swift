@@ -6,7 +6,8 @@ struct ConsentServiceCommand: AsyncParsableCommand {
         commandName: "consent-service",
         abstract: "Captures and keeps recurring-payment consents for merchants, confirms them to consumers by email and tells merchants' systems by webhook.",
         discussion: """
-            Configuration comes from environment variables (DATABASE_URL, DATA_DIR, HOST, PORT, \
+            Configuration comes from environment variables (DATABASE_URL, MIGRATION_DATABASE_URL, \
+            READ_DATABASE_URL, DATA_DIR, HOST, PORT, \
             HTTP_IDLE_TIMEOUT_SECONDS, DB_POOL_SIZE, \
             LOG_LEVEL, MIGRATIONS_DIR, CALENDARS_DIR, TEMPLATES_DIR, EXPIRY_SWEEP_SECONDS, RETENTION_RUN_SECONDS, \
             PUBLIC_URL, SMTP_URL, \

@@ -30,6 +30,7 @@ import Testing
             let read = try await client.call(.get, "/v1/consents/\(UUID())", key: "csk_any")
             #expect(read.status == .serviceUnavailable)
             #expect(read.errorCode == "service_unavailable")
+            #expect(read.headers[.retryAfter] == "2", "a client is told when to try again")
             let capture = try await client.call(.post, "/v1/consents", key: "csk_any", json: ConsentBody.valid())
             #expect(capture.status == .serviceUnavailable)
             let ready = try await client.call(.get, "/readyz", key: nil)

@@ -4,7 +4,7 @@ secondary and the same happens the other way."""
 import datetime
 import time
 
-from harness.api import Api, capture
+from harness.api import Api, call_once, capture
 from harness.checks import check_acknowledged_stored, check_audit, check_consents_whole
 from harness.cluster import wait_for_sql
 from harness.load import CaptureLoad, Probe, ValidityLoad
@@ -19,7 +19,10 @@ def primary_failover(scenario, sizes):
     report, sql, formation = scenario.report, scenario.sql, scenario.cluster
     maildir = scenario.folder / "maildir"
     _, smtp_port = scenario.smtp_server("smtp", maildir)
-    apis = [scenario.serve("api-%d" % n, without_notifier=True) for n in (1, 2)]
+    # The first instance reads auditors' reports from the secondary (READ_DATABASE_URL, prefer-standby).
+    standby_url = formation.url.replace("target_session_attrs=read-write", "target_session_attrs=prefer-standby")
+    apis = [scenario.serve("api-1", without_notifier=True, READ_DATABASE_URL=standby_url),
+            scenario.serve("api-2", without_notifier=True)]
     ports = [api.port for api in apis]
     notifier = scenario.notifier("notifier", SMTP_URL="smtp://127.0.0.1:%d" % smtp_port,
                                  SMTP_SECURITY="plaintext-loopback", NOTIFIER_POLL_SECONDS=1)
@@ -29,6 +32,7 @@ def primary_failover(scenario, sizes):
     finally:
         api.close()
     debit_date = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    check_standby_reads(report, ports, scenario.admin_key)
     readiness = Probe(ports[0], "/readyz").start()
 
     attempts, captured, recoveries = [], [], []
@@ -85,6 +89,25 @@ def primary_failover(scenario, sizes):
     report.count(acknowledged=len(captured), lost=lost,
                  recovery_s="/".join("%.1f" % seconds for seconds in recoveries), copies=copies,
                  requests=len(attempts), unavailable=sum(1 for attempt in attempts if attempt.status == 503))
+
+
+def check_standby_reads(report, ports, key):
+    """The compliance report read from the secondary says so and how far behind it was, and counts what the
+    primary counts: with synchronous replication and nothing written meanwhile, the same."""
+    today = datetime.date.today()
+    path = "/v1/compliance/report?from=%s&to=%s" % (today.isoformat(), (today + datetime.timedelta(days=30)).isoformat())
+    answers = []
+    for port in ports:
+        reply = call_once(port, "GET", path, key=key)
+        answers.append((reply.status, reply.headers.get("X-Read-Server"), reply.headers.get("X-Replay-Lag-Seconds"),
+                        [(line["duty"], line["outcome"], line["count"]) for line in reply.json().get("lines", [])]))
+    (status_1, server_1, lag_1, lines_1), (status_2, server_2, lag_2, lines_2) = answers
+    report.check(status_1 == status_2 == 200 and server_1 == "standby" and server_2 == "primary",
+                 "the report is read from the standby with READ_DATABASE_URL (X-Read-Server %s, lag %s s) and from "
+                 "the primary without it (%s, %s s)" % (server_1, lag_1, server_2, lag_2))
+    report.check(lines_1 == lines_2 and any(count for _, _, count in lines_1),
+                 "both count the same duties (%d confirmations not yet due)" % sum(
+                     count for duty, outcome, count in lines_1 if duty == "confirmation"))
 
 
 def first_capture_after(load, moment):

@@ -15,6 +15,7 @@ CLIENT_TIMEOUT = 10.0
 class Reply:
     status: int
     body: bytes
+    headers: dict = dataclasses.field(default_factory=dict)
 
     def json(self):
         try:
@@ -55,7 +56,7 @@ class Api:
             self.close()
             raise
         self._last_used = time.monotonic()
-        return Reply(response.status, data)
+        return Reply(response.status, data, dict(response.getheaders()))
 
     def close(self):
         if self._connection is not None:

@@ -10,6 +10,8 @@ import ServiceLifecycle
 /// Everything the HTTP application is built from; `serve` and the tests make it the same way.
 struct AppDependencies: Sendable {
     let pool: PGPool
+    /// Sessions of READ_DATABASE_URL, for auditors' long reads; nil when they go to the primary too.
+    var standbyPool: PGPool? = nil
     let migrator: PGMigrator
     let calendars: CalendarRegistry
     let clock: AppClock
@@ -39,6 +41,7 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         pool: dependencies.pool, calendars: dependencies.calendars, clock: dependencies.clock,
         keyring: dependencies.keyring, metrics: metrics)
     let v1 = router.group("v1")
+    let reads = ReadPools(primary: dependencies.pool, standby: dependencies.standbyPool)
     ConsentController(repository: consents).addRoutes(to: v1)
     ValidityController(store: ValidityStore(pool: dependencies.pool, clock: dependencies.clock)).addRoutes(to: v1)
     DebitController(
@@ -67,16 +70,18 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     AuditController(store: AuditStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring))
         .addRoutes(to: v1)
     let documents = EvidenceDocumentStore(
-        pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring,
+        pools: reads, clock: dependencies.clock, keyring: dependencies.keyring,
         wording: dependencies.documentWording)
     EvidenceController(store: documents, disputes: DisputeStore(documents: documents)).addRoutes(to: v1)
-    ComplianceController(store: ComplianceReportStore(pool: dependencies.pool, clock: dependencies.clock))
+    ComplianceController(store: ComplianceReportStore(pools: reads, clock: dependencies.clock))
         .addRoutes(to: v1)
     LegalHoldController(
         store: LegalHoldStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring)
     ).addRoutes(to: v1)
     ExportController(
-        store: ConsentExportStore(pool: dependencies.pool, clock: dependencies.clock, keyring: dependencies.keyring),
+        store: ConsentExportStore(
+            pool: dependencies.pool, readPool: dependencies.standbyPool ?? dependencies.pool, clock: dependencies.clock,
+            keyring: dependencies.keyring),
         slots: ExportSlots(limits: .forPool(size: dependencies.pool.size)),
         stallTimeout: dependencies.exportStallTimeout
     ).addRoutes(to: v1)

@@ -10,6 +10,8 @@ struct AppConfiguration: Sendable {
     var httpIdleTimeout = Duration.seconds(65)
     /// libpq connection string or URL of the serving role; nil starts the embedded cluster under `dataDirectory`.
     var databaseURL: String?
+    /// Sessions for auditors' long reads, usually `target_session_attrs=prefer-standby`; nil: the primary's.
+    var readDatabaseURL: String?
     /// The role that owns the schema and applies migrations; nil lets `databaseURL`'s role do both.
     var migrationDatabaseURL: String?
     var dataDirectory = "data"
@@ -38,6 +40,10 @@ struct AppConfiguration: Sendable {
         configuration.migrationDatabaseURL = reader.value("MIGRATION_DATABASE_URL")
         if configuration.migrationDatabaseURL != nil && configuration.databaseURL == nil {
             throw ConfigurationError(message: "MIGRATION_DATABASE_URL needs DATABASE_URL (the serving role) beside it")
+        }
+        configuration.readDatabaseURL = reader.value("READ_DATABASE_URL")
+        if configuration.readDatabaseURL != nil && configuration.databaseURL == nil {
+            throw ConfigurationError(message: "READ_DATABASE_URL needs DATABASE_URL (the primary) beside it")
         }
         configuration.dataDirectory = reader.value("DATA_DIR") ?? configuration.dataDirectory
         configuration.poolSize = try reader.integer("DB_POOL_SIZE", 1...500) ?? configuration.poolSize

@@ -5,6 +5,8 @@ import PGClient
 struct DatabaseSession: Sendable {
     /// The serving role's pool.
     let pool: PGPool
+    /// READ_DATABASE_URL's pool, when it is set.
+    var standbyPool: PGPool? = nil
     /// What the pool connects with, for sessions of their own (LISTEN).
     let conninfo: String
     /// The schema owner's connection, for migrations; nil when the serving role migrates too.
@@ -14,7 +16,9 @@ struct DatabaseSession: Sendable {
     static func open(_ configuration: AppConfiguration, logger: Logger) throws -> DatabaseSession {
         if let url = configuration.databaseURL {
             // The operator's choice stands; said once here rather than on every connection of the pool.
-            let urls = [("DATABASE_URL", url)] + (configuration.migrationDatabaseURL.map { [("MIGRATION_DATABASE_URL", $0)] } ?? [])
+            let urls = [("DATABASE_URL", url)]
+                + (configuration.migrationDatabaseURL.map { [("MIGRATION_DATABASE_URL", $0)] } ?? [])
+                + (configuration.readDatabaseURL.map { [("READ_DATABASE_URL", $0)] } ?? [])
             for (name, conninfo) in urls {
                 if let mode = PGTLSPolicy.forConninfo(conninfo).weakModeToRemoteServer {
                     logger.warning(
@@ -23,8 +27,11 @@ struct DatabaseSession: Sendable {
                 }
             }
             return DatabaseSession(
-                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger), conninfo: url,
-                migrationConninfo: configuration.migrationDatabaseURL, embedded: nil)
+                pool: PGPool(conninfo: url, size: configuration.poolSize, logger: logger),
+                standbyPool: configuration.readDatabaseURL.map {
+                    PGPool(conninfo: $0, size: configuration.poolSize, logger: logger)
+                },
+                conninfo: url, migrationConninfo: configuration.migrationDatabaseURL, embedded: nil)
         }
         let embedded = try EmbeddedPostgres.start(dataDirectory: configuration.dataDirectory, logger: logger)
         return DatabaseSession(
@@ -34,6 +41,7 @@ struct DatabaseSession: Sendable {
 
     func close() async {
         await pool.close()
+        await standbyPool?.close()
         embedded?.stop()
     }
 

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             let app = buildApplication(
                 configuration,
                 dependencies: AppDependencies(
-                    pool: session.pool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
+                    pool: session.pool, standbyPool: session.standbyPool, migrator: migrator, calendars: calendars, clock: .system, registry: registry,
                     templates: templates, documentWording: try DocumentWording.load(directory: templatesDirectory),
                     publicURL: configuration.notifier.publicURL, keyring: keyring,
                     allowPrivateWebhookDestinations: configuration.notifier.allowPrivateWebhookDestinations),

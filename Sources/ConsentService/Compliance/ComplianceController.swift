@@ -15,13 +15,13 @@ struct ComplianceController {
         let asked = try ComplianceReportRequest.parse(
             from: parameters.get("from"), to: parameters.get("to"), format: parameters.get("format"))
         let report = try await store.report(asked, keyHash: keyHash)
+        var response: Response
         switch asked.format {
         case .json:
-            var response = Response.json(report.json)
+            response = Response.json(report.json)
             response.headers[.cacheControl] = "no-store"
-            return response
         case .csv:
-            return Response(
+            response = Response(
                 status: .ok,
                 headers: [
                     .contentType: "text/csv; charset=utf-8; header=present",
@@ -30,5 +30,7 @@ struct ComplianceController {
                 ],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: report.csv)))
         }
+        report.lag.mark(&response)
+        return response
     }
 }

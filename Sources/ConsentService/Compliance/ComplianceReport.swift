@@ -10,6 +10,8 @@ struct ComplianceReport: Sendable {
     let today: LocalDate
     let generatedAt: Instant
     let lines: [ComplianceLine]
+    /// How far behind the primary the server it was read from was.
+    let lag: ReplayLag
 
     var fileName: String { "compliance-\(merchantId)-\(request.from.iso)-\(request.to.iso).\(request.format.rawValue)" }
 

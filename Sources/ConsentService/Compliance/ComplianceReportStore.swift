@@ -2,16 +2,26 @@ import ConsentRules
 import Foundation
 import PGClient
 
-/// Builds the compliance report in one read-only snapshot: each duty's rows that can fall in the range are
-/// fetched, and `ComplianceJudge` decides each by the rules validity, the overdue check and the purge apply.
+/// Builds the compliance report in one read-only snapshot, on a standby when there is one: each duty's rows that
+/// can fall in the range are fetched, and `ComplianceJudge` decides each by the rules validity, the overdue check
+/// and the purge apply.
 struct ComplianceReportStore: Sendable {
-    let pool: PGPool
+    let pools: ReadPools
     let clock: AppClock
 
     func report(_ request: ComplianceReportRequest, keyHash: [UInt8]) async throws -> ComplianceReport {
         let now = clock.now()
-        return try await pool.withTransaction { connection in
+        return try await pools.read { pool in
+            try await report(request, keyHash: keyHash, now: now, on: pool)
+        }
+    }
+
+    private func report(_ request: ComplianceReportRequest, keyHash: [UInt8], now: Instant, on pool: PGPool)
+        async throws -> ComplianceReport
+    {
+        try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            let lag = try ReplayLag.read(on: connection)
             let merchant = try Authenticator.principal(
                 keyHash: keyHash, on: connection, permission: .readComplianceReport
             ).merchant
@@ -89,7 +99,7 @@ struct ComplianceReportStore: Sendable {
             }
             return ComplianceReport(
                 merchantId: id, request: request, timeZone: merchant.timeZone.identifier, today: judge.today,
-                generatedAt: now, lines: judge.tally.lines)
+                generatedAt: now, lines: judge.tally.lines, lag: lag)
         }
     }
 

@@ -15,6 +15,7 @@ struct DisputeStore: Sendable {
         let pdf: RenderedPDF
         let supportsMerchant: Bool
         let bundleSha256: String
+        let lag: ReplayLag
     }
 
     /// What the pack says of the payment, from the snapshot.
@@ -42,7 +43,8 @@ struct DisputeStore: Sendable {
         }
         guard let rendered else { throw StoredDataError(column: "dispute pack") }
         return Pack(
-            pdf: rendered, supportsMerchant: findings.assessment.supportsMerchant, bundleSha256: snapshot.bundle.sha256)
+            pdf: rendered, supportsMerchant: findings.assessment.supportsMerchant, bundleSha256: snapshot.bundle.sha256,
+            lag: snapshot.bundle.lag)
     }
 
     private static func findings(

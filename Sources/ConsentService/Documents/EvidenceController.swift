@@ -31,6 +31,7 @@ struct EvidenceController {
             pack.pdf, fileName: "consent-\(context.consentId.lowercasedString)-dispute-\(safeId).pdf",
             bundleSha256: pack.bundleSha256)
         if let name = Self.supportsMerchantHeader { response.headers[name] = pack.supportsMerchant ? "true" : "false" }
+        pack.lag.mark(&response)
         return response
     }
 
@@ -38,12 +39,16 @@ struct EvidenceController {
         let keyHash = try Authenticator.keyHash(of: request)
         switch AcceptHeader.preferred(["application/json", "application/pdf"], in: request) {
         case "application/pdf":
-            let (pdf, digest) = try await store.evidencePDF(consentId: context.consentId, keyHash: keyHash)
-            return .pdf(pdf, fileName: "consent-\(context.consentId.lowercasedString)-evidence.pdf", bundleSha256: digest)
+            let (pdf, bundle) = try await store.evidencePDF(consentId: context.consentId, keyHash: keyHash)
+            var response = Response.pdf(
+                pdf, fileName: "consent-\(context.consentId.lowercasedString)-evidence.pdf", bundleSha256: bundle.sha256)
+            bundle.lag.mark(&response)
+            return response
         default:
             let bundle = try await store.bundle(consentId: context.consentId, keyHash: keyHash)
             var response = Response.json(bytes: bundle.bytes, status: .ok)
             if let name = Self.bundleDigestHeader { response.headers[name] = bundle.sha256 }
+            bundle.lag.mark(&response)
             return response
         }
     }

@@ -25,10 +25,10 @@ struct DocumentMerchant: Sendable {
     }
 }
 
-/// The evidence bundle of one consent with its merchant, read in one snapshot, and the documents made from it.
-/// Rendering runs on the blocking threads after the connection is back in the pool.
+/// The evidence bundle of one consent with its merchant, read in one snapshot (on a standby when there is one),
+/// and the documents made from it. Rendering runs on the blocking threads after the connection is back in the pool.
 struct EvidenceDocumentStore: Sendable {
-    let pool: PGPool
+    let pools: ReadPools
     let clock: AppClock
     let keyring: PersonalDataKeyring
     let wording: DocumentWording
@@ -37,6 +37,8 @@ struct EvidenceDocumentStore: Sendable {
     struct Bundle: Sendable {
         let value: JSONValue
         let bytes: [UInt8]
+        /// How far behind the primary the server it was read from was.
+        let lag: ReplayLag
 
         var sha256: String { Digest.sha256Hex(bytes) }
     }
@@ -72,13 +74,16 @@ struct EvidenceDocumentStore: Sendable {
     ) async throws -> (bundle: Bundle, extra: Extra) {
         let now = clock.now()
         let keyring = self.keyring
-        return try await pool.withTransaction { connection in
-            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let consent = try AuditStore.consent(
-                consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
-            let value = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
-            let bundle = Bundle(value: value, bytes: value.serialized())
-            return (bundle, try alsoRead(consent, bundle, connection))
+        return try await pools.read { pool in
+            try await pool.withTransaction { connection in
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                let lag = try ReplayLag.read(on: connection)
+                let consent = try AuditStore.consent(
+                    consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
+                let value = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)
+                let bundle = Bundle(value: value, bytes: value.serialized(), lag: lag)
+                return (bundle, try alsoRead(consent, bundle, connection))
+            }
         }
     }
 
@@ -88,12 +93,12 @@ struct EvidenceDocumentStore: Sendable {
             words: wording.language(snapshot.merchant.language), timeZone: snapshot.merchant.timeZone)
     }
 
-    /// The evidence record as a PDF, with the SHA-256 of the bundle it was made from.
-    func evidencePDF(consentId: UUID, keyHash: [UInt8]) async throws -> (pdf: RenderedPDF, bundleSha256: String) {
+    /// The evidence record as a PDF, with the bundle it was made from.
+    func evidencePDF(consentId: UUID, keyHash: [UInt8]) async throws -> (pdf: RenderedPDF, bundle: Bundle) {
         let snapshot = try await snapshot(consentId: consentId, keyHash: keyHash) { _, _, _ in () }.snapshot
         let document = document(of: snapshot)
         let rendered = try await Self.render(document.printed(), creationDate: document.creationDate)
-        return (rendered, snapshot.bundle.sha256)
+        return (rendered, snapshot.bundle)
     }
 
     static func render(_ printed: PrintedDocument, creationDate: String) async throws -> RenderedPDF {

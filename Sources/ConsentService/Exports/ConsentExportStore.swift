@@ -8,7 +8,10 @@ import Synchronization
 /// batch formatted and handed on in chunks, so memory stays the same whatever the number of consents. Every
 /// export is recorded on the merchant's history when it starts, and again when it ends, complete or not.
 struct ConsentExportStore: Sendable {
+    /// The primary: every export is recorded there.
     let pool: PGPool
+    /// Where the consents are read: READ_DATABASE_URL's sessions (a standby, when one is up) or the primary.
+    let readPool: PGPool
     let clock: AppClock
     let keyring: PersonalDataKeyring
 
@@ -56,6 +59,11 @@ struct ConsentExportStore: Sendable {
         }
     }
 
+    /// How far behind the primary the server the export reads from is, as the export starts.
+    func lag() async throws -> ReplayLag {
+        try await readPool.withConnection { try ReplayLag.read(on: $0) }
+    }
+
     /// Records how the export ended: `export.completed` with its row count, or `export.failed` with the rows
     /// written before it stopped and why.
     func end(_ export: Export, rows: Int, bytes: Int, failure: String?) async throws {
@@ -87,7 +95,7 @@ struct ConsentExportStore: Sendable {
     /// number of consents written; throws when the database fails or the consumer stopped.
     func produce(_ export: Export, into handoff: ChunkHandoff) async throws -> (rows: Int, bytes: Int) {
         let keyring = self.keyring
-        return try await pool.withConnection { connection in
+        return try await readPool.withConnection { connection in
             try connection.transaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 _ = try connection.query(

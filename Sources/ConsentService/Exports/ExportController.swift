@@ -33,10 +33,18 @@ struct ExportController {
             }
             return reservation
         }
+        let lag: ReplayLag
+        do {
+            lag = try await store.lag()
+        } catch {
+            reservation.release()
+            try? await store.end(export, rows: 0, bytes: 0, failure: "\(error)")
+            throw error
+        }
         let store = self.store
         let logger = context.logger
         let stallTimeout = self.stallTimeout
-        return Response(
+        var response = Response(
             status: .ok,
             headers: [
                 .contentType: exportRequest.format.contentType,
@@ -48,6 +56,8 @@ struct ExportController {
                     export, reservation: reservation, store: store, stallTimeout: stallTimeout, to: &writer,
                     logger: logger)
             })
+        lag.mark(&response)
+        return response
     }
 
     /// Writes the export as the producer makes it. If either side fails the response is cut off without its
