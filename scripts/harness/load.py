@@ -23,23 +23,14 @@ class Attempt:
     consent_id: str | None
 
 
-class CaptureLoad:
-    """Worker threads capturing consents with distinct references, each over its own keep-alive connection,
-    until stopped or until `total` were asked for. Every other consent is active (paid already), or every one
-    with `all_active`. Each worker reads back what it captured when `read_back` is set. Every request is kept
-    as an Attempt."""
+class Workers:
+    """Threads, each with a keep-alive connection of its own, sending requests until stopped and keeping each as
+    an Attempt. Subclasses say what a worker sends in `_work`."""
 
-    def __init__(self, ports, key, workers, prefix, total=None, read_back=False, all_active=False):
-        self.ports = ports
-        self.key = key
+    def __init__(self, workers):
         self.workers = workers
-        self.prefix = prefix
-        self.total = total
-        self.read_back = read_back
-        self.all_active = all_active
         self.attempts = []
         self._lock = threading.Lock()
-        self._indexes = itertools.count()
         self._stopping = threading.Event()
         self._threads = []
 
@@ -61,14 +52,42 @@ class CaptureLoad:
         if any(thread.is_alive() for thread in self._threads):
             raise CheckFailed("load threads still busy %.0f s after they were told to stop" % timeout)
 
+    def snapshot(self):
+        with self._lock:
+            return list(self.attempts)
+
+    def _keep(self, attempt):
+        if attempt.status is None or attempt.status >= 500:
+            # Refusals come back at once: pause as a client would rather than spin on the two shared cores.
+            time.sleep(0.05)
+        with self._lock:
+            self.attempts.append(attempt)
+        return attempt
+
+    def _work(self, worker):
+        raise NotImplementedError
+
+
+class CaptureLoad(Workers):
+    """Worker threads capturing consents with distinct references, each over its own keep-alive connection,
+    until stopped or until `total` were asked for. Every other consent is active (paid already), or every one
+    with `all_active`. Each worker reads back what it captured when `read_back` is set. Every request is kept
+    as an Attempt."""
+
+    def __init__(self, ports, key, workers, prefix, total=None, read_back=False, all_active=False):
+        super().__init__(workers)
+        self.ports = ports
+        self.key = key
+        self.prefix = prefix
+        self.total = total
+        self.read_back = read_back
+        self.all_active = all_active
+        self._indexes = itertools.count()
+
     def captured(self):
         """Attempts answered 201."""
         with self._lock:
             return [attempt for attempt in self.attempts if attempt.kind == "capture" and attempt.status == 201]
-
-    def snapshot(self):
-        with self._lock:
-            return list(self.attempts)
 
     def _work(self, worker):
         api = Api(self.ports[worker % len(self.ports)], self.key)
@@ -102,47 +121,19 @@ class CaptureLoad:
                 consent_id = data["id"]
             attempt = Attempt(kind, reference, active, started, time.monotonic(), reply.status,
                               contract_error_code(data), None, consent_id)
-        if attempt.status is None or attempt.status >= 500:
-            # Refusals come back at once: pause as a client would rather than spin on the two shared cores.
-            time.sleep(0.05)
-        with self._lock:
-            self.attempts.append(attempt)
-        return attempt
+        return self._keep(attempt)
 
 
-class ValidityLoad:
+class ValidityLoad(Workers):
     """Worker threads asking "may I take this debit?" of the given consents over keep-alive connections until
     stopped; every request is kept as an Attempt of kind "validity"."""
 
     def __init__(self, ports, key, workers, consent_ids, debit_query):
+        super().__init__(workers)
         self.ports = ports
         self.key = key
-        self.workers = workers
         self.consent_ids = consent_ids
         self.debit_query = debit_query
-        self.attempts = []
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._threads = []
-
-    def start(self):
-        for worker in range(self.workers):
-            thread = threading.Thread(target=self._work, args=(worker,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-        return self
-
-    def stop(self, timeout=CLIENT_TIMEOUT + 20):
-        self._stopping.set()
-        deadline = time.monotonic() + timeout
-        for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        if any(thread.is_alive() for thread in self._threads):
-            raise CheckFailed("validity threads still busy %.0f s after they were told to stop" % timeout)
-
-    def snapshot(self):
-        with self._lock:
-            return list(self.attempts)
 
     def _work(self, worker):
         api = Api(self.ports[worker % len(self.ports)], self.key)
@@ -160,10 +151,7 @@ class ValidityLoad:
                 else:
                     attempt = Attempt("validity", consent_id, True, started, time.monotonic(), reply.status,
                                       contract_error_code(reply.json()), None, consent_id)
-                if attempt.status is None or attempt.status >= 500:
-                    time.sleep(0.05)
-                with self._lock:
-                    self.attempts.append(attempt)
+                self._keep(attempt)
         finally:
             api.close()
 
