@@ -145,6 +145,29 @@ import Testing
         #expect(later.first?.attempts == 2)
     }
 
+    /// A worker whose claim's answer was lost gives back what that claim may have leased to it, and only that: the
+    /// messages are claimable again at once, their attempt uncounted, and another worker's lease stands.
+    @Test func leasesGivenBackAreClaimableAtOnceAndOtherWorkersKeepTheirs() async throws {
+        let due = try #require(Instant(rfc3339: "1992-07-01T00:00:00Z"))
+        let merchant = try await NotifierTestDatabase.merchant(withMessages: 3, dueAt: due)
+        let pool = try await NotifierTestDatabase.pool.value
+        let forgetful = OutboxQueue(pool: pool, handler: QueueTestHandler(), leaseSeconds: 300)
+        let other = OutboxQueue(pool: pool, handler: QueueTestHandler(), leaseSeconds: 300)
+        let now = due.adding(seconds: 60)
+        let lost = try await forgetful.claim(now: now, limit: 2)
+        let kept = try await other.claim(now: now, limit: 10)
+        #expect(lost.count == 2)
+        #expect(kept.count == 1)
+        #expect(try await other.claim(now: now, limit: 10).isEmpty, "all three are leased")
+
+        #expect(try await forgetful.releaseLeases() == 2)
+        let again = try await other.claim(now: now, limit: 10)
+        #expect(Set(again.map(\.id)) == Set(lost.map(\.id)))
+        #expect(again.allSatisfy { $0.attempts == 1 }, "the lost claim's attempt does not count")
+        #expect(try await forgetful.releaseLeases() == 0)
+        #expect(try await NotifierTestDatabase.states(of: merchant) == ["queued": 3])
+    }
+
     /// A message queued by a newer version, of a kind this one does not know, waits for a worker that does.
     @Test func aMessageOfAnUnknownKindIsNotClaimed() async throws {
         let due = try #require(Instant(rfc3339: "1992-06-01T00:00:00Z"))

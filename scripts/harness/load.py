@@ -21,14 +21,16 @@ class Attempt:
     error_code: str | None  # the contract error body's code, when the answer was one
     problem: str | None  # why there was no answer
     consent_id: str | None
+    body: dict | None = None  # a capture's request body, to send again as a client retrying would
 
 
 class Workers:
     """Threads, each with a keep-alive connection of its own, sending requests until stopped and keeping each as
     an Attempt. Subclasses say what a worker sends in `_work`."""
 
-    def __init__(self, workers):
+    def __init__(self, workers, refusal_pause=0.05):
         self.workers = workers
+        self.refusal_pause = refusal_pause
         self.attempts = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -59,7 +61,7 @@ class Workers:
     def _keep(self, attempt):
         if attempt.status is None or attempt.status >= 500:
             # Refusals come back at once: pause as a client would rather than spin on the two shared cores.
-            time.sleep(0.05)
+            time.sleep(self.refusal_pause)
         with self._lock:
             self.attempts.append(attempt)
         return attempt
@@ -74,8 +76,9 @@ class CaptureLoad(Workers):
     with `all_active`. Each worker reads back what it captured when `read_back` is set. Every request is kept
     as an Attempt."""
 
-    def __init__(self, ports, key, workers, prefix, total=None, read_back=False, all_active=False):
-        super().__init__(workers)
+    def __init__(self, ports, key, workers, prefix, total=None, read_back=False, all_active=False,
+                 refusal_pause=0.05):
+        super().__init__(workers, refusal_pause)
         self.ports = ports
         self.key = key
         self.prefix = prefix
@@ -107,20 +110,21 @@ class CaptureLoad(Workers):
 
     def _attempt(self, api, kind, reference, active, consent_id=None):
         started = time.monotonic()
+        body = consent_body(reference, active) if kind == "capture" else None
         try:
             if kind == "capture":
-                reply = api.call("POST", "/v1/consents", consent_body(reference, active))
+                reply = api.call("POST", "/v1/consents", body)
             else:
                 reply = api.call("GET", "/v1/consents/" + consent_id)
         except (OSError, http.client.HTTPException) as error:
             attempt = Attempt(kind, reference, active, started, time.monotonic(), None, None,
-                              type(error).__name__, consent_id)
+                              type(error).__name__, consent_id, body)
         else:
             data = reply.json()
             if kind == "capture" and reply.status == 201:
                 consent_id = data["id"]
             attempt = Attempt(kind, reference, active, started, time.monotonic(), reply.status,
-                              contract_error_code(data), None, consent_id)
+                              contract_error_code(data), None, consent_id, body)
         return self._keep(attempt)
 
 
@@ -128,8 +132,8 @@ class ValidityLoad(Workers):
     """Worker threads asking "may I take this debit?" of the given consents over keep-alive connections until
     stopped; every request is kept as an Attempt of kind "validity"."""
 
-    def __init__(self, ports, key, workers, consent_ids, debit_query):
-        super().__init__(workers)
+    def __init__(self, ports, key, workers, consent_ids, debit_query, refusal_pause=0.05):
+        super().__init__(workers, refusal_pause)
         self.ports = ports
         self.key = key
         self.consent_ids = consent_ids

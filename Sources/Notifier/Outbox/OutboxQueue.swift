@@ -113,6 +113,15 @@ public struct OutboxQueue: Sendable {
         WHERE merchant_id = $1 AND id = $2 AND lease_owner = $3 AND state = 'queued'
         """)
 
+    /// Gives back every message still leased to this worker, untried. A claim whose answer was lost (the database
+    /// went away as it committed) may have leased messages this worker never heard of; without this they would
+    /// wait out the whole lease. Only for a worker with nothing in hand.
+    static let releaseLeasesStatement = PGStatement(
+        """
+        UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+        WHERE lease_owner = $1 AND state = 'queued'
+        """)
+
     /// Claims only kinds this version knows: a message queued by a newer version waits for a worker of that
     /// version instead of failing here.
     public func claim(now: Instant, limit: Int) async throws -> [ClaimedMessage] {
@@ -249,6 +258,14 @@ public struct OutboxQueue: Sendable {
 
     public func release(_ message: ClaimedMessage) async throws -> Bool {
         try await update(Self.releaseStatement, message, [])
+    }
+
+    /// Releases whatever is leased to this worker (see `releaseLeasesStatement`); returns how many messages.
+    public func releaseLeases() async throws -> Int {
+        let workerId = self.workerId
+        return try await pool.withConnection { connection in
+            try connection.query(Self.releaseLeasesStatement, [workerId]).affectedRows
+        }
     }
 
     private func update(_ statement: PGStatement, _ message: ClaimedMessage, _ extra: [any PGBindable]) async throws

@@ -49,12 +49,25 @@ public struct OutboxWorker: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
+            // Set when a claim failed: it may have been committed all the same, leasing messages to this worker.
+            var mayHoldUnknownLeases = false
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let claimed: Int
                 do {
+                    if mayHoldUnknownLeases {
+                        // Between batches this worker has nothing in hand, so every lease it holds is such a one.
+                        let released = try await queue.releaseLeases()
+                        mayHoldUnknownLeases = false
+                        if released > 0 {
+                            logger.info(
+                                "gave back messages a claim had leased without its answer arriving",
+                                metadata: ["count": "\(released)"])
+                        }
+                    }
                     claimed = try await drainOneBatch()
                 } catch {
                     logger.warning("outbox claim failed", metadata: ["error": "\(error)"])
+                    mayHoldUnknownLeases = true
                     claimed = 0
                 }
                 // A full batch means more may be due: claim again before sleeping.
@@ -183,23 +196,35 @@ public struct OutboxWorker: Service {
         }
     }
 
-    /// Writes an outcome, trying again for a while if the database is unreachable: a message the server accepted
-    /// but we could not record would otherwise be sent again once its lease ends.
+    /// Writes an outcome, trying again for as long as the lease can last if the database is unreachable (through
+    /// a failover, say): a message the server accepted but we could not record would otherwise be sent again once
+    /// its lease ends. Said at the first failure and every tenth after it.
     private func record(
         _ message: ClaimedMessage, _ result: OutboxAttemptResult, _ write: () async throws -> Bool
     ) async -> OutboxAttemptResult {
+        let deadline = ContinuousClock.now + .seconds(queue.leaseSeconds)
         var delay = Duration.milliseconds(200)
-        for attempt in 1...8 {
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
                 return try await write() ? result : .lostLease
             } catch {
-                logger.warning(
-                    "could not record a message's outcome",
-                    metadata: ["outbox.id": "\(message.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                let metadata: Logger.Metadata = [
+                    "outbox.id": "\(message.id)", "attempt": "\(attempt)", "error": "\(error)",
+                ]
+                if attempt % 10 == 1 {
+                    logger.warning("could not record a message's outcome; trying again", metadata: metadata)
+                } else {
+                    logger.debug("could not record a message's outcome; trying again", metadata: metadata)
+                }
+                guard ContinuousClock.now + delay < deadline else { return .lostLease }
                 try? await Task.sleep(for: delay)
-                delay *= 2
+                delay = min(delay * 2, Self.longestRecordWait)
             }
         }
-        return .lostLease
     }
+
+    /// The longest wait between tries at recording an outcome: about how often a failover's end is noticed.
+    static let longestRecordWait = Duration.seconds(2)
 }
