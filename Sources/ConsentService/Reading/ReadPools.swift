@@ -36,8 +36,6 @@ struct ReplayLag: Sendable, Equatable {
     /// 0 on the primary, and on a standby that has replayed everything it received.
     let seconds: Double
 
-    static let primary = ReplayLag(onStandby: false, seconds: 0)
-
     /// On a standby: the age of the last transaction it replayed, unless it has replayed all it received.
     static let statement = PGStatement(
         """
