@@ -168,7 +168,8 @@ import Testing
                 }
                 #expect(records.first == ["duty", "outcome", "breach", "count", "consent_ids"])
                 #expect(records.count == everyLine.count + 1)
-                for record in records.dropFirst() where record.count == 5 {
+                for record in records.dropFirst() {
+                    try #require(record.count == 5, "\(record)")
                     let key = "\(record[0]) \(record[1])"
                     #expect(Int(record[3]) == lines[key]?.count, "\(key)")
                     #expect(Set(record[4].split(separator: " ").map(String.init)) == lines[key]?.ids, "\(key)")

@@ -101,20 +101,27 @@ struct PoolTests {
     @Test func closeFailsLaterLeasesAndWaitsForRunningOnes() async throws {
         let pool = PGPool(conninfo: try TestDatabase.conninfo(), size: 1, logger: TestDatabase.logger)
         let finished = Shared(false)
+        // The running lease holds on until told, so the waiter is surely queued behind it however slow the machine.
+        let letGo = DispatchSemaphore(value: 0)
         let running = Task {
             try await pool.withConnection { connection in
-                _ = try connection.query("SELECT pg_sleep(0.3)", [])
+                _ = try connection.query("SELECT 1", [])
+                letGo.wait()
                 finished.withLock { $0 = true }
             }
         }
         try await Self.until { pool.leasedConnections == 1 }
         let waiting = Task { try await pool.withConnection { _ in } }
         try await Self.until { pool.waitingLeases == 1 }
-        await pool.close()
-        #expect(finished.value, "close() returned before the running lease finished")
-        try await running.value
+        let closing = Task { await pool.close() }
+        // close() refuses the waiter at once, and then waits for the lease that is running.
         let waiterError = await #expect(throws: PGError.self) { try await waiting.value }
         #expect(waiterError?.code == .poolClosed)
+        #expect(!finished.value)
+        letGo.signal()
+        await closing.value
+        #expect(finished.value, "close() returned before the running lease finished")
+        try await running.value
         let laterError = await #expect(throws: PGError.self) { try await pool.withConnection { _ in } }
         #expect(laterError?.code == .poolClosed)
         #expect(laterError?.isConnectionProblem == true)

@@ -204,8 +204,20 @@ class Formation:
         self.pids.pop(name, None)
         self._save()
 
+    def wait_until_in_sync(self, timeout=180):
+        """Waits until one node is the primary with the other as its synchronous secondary, both settled. A node
+        that has just rejoined reports `secondary` before its primary has left `wait_primary`."""
+        wanted = ("primary", "secondary")
+
+        def settled():
+            states = self.states()
+            return sorted(reported for reported, goal in states.values() if reported == goal) == list(wanted)
+
+        wait_until(settled, timeout, "a primary and its secondary, both settled", interval=0.5)
+
     def switchover(self):
-        """A controlled failover (`pg_autoctl perform failover`); returns the new primary."""
+        """A controlled failover (`pg_autoctl perform failover`) of a formation in sync; returns the new primary."""
+        self.wait_until_in_sync()
         before = self.primary()
         self.autoctl("perform", "failover", "--pgdata", self.folder / "monitor", "--wait", "120", timeout=180)
         wait_until(lambda: self.primary() not in (None, before), 120, "a new primary after the switchover")

@@ -22,14 +22,6 @@ public struct ComplianceJudge: Sendable {
         self.timeZone = timeZone
     }
 
-    /// Where a message stands, as its outbox shows it.
-    public enum Delivery: Sendable, Equatable {
-        case sent(at: Instant)
-        case failed
-        case withdrawn
-        case waiting
-    }
-
     private func inRange(_ day: LocalDate) -> Bool {
         from <= day && day <= to
     }
@@ -42,18 +34,12 @@ public struct ComplianceJudge: Sendable {
 
     /// A message owed `days` ahead of something happening on `eventOn`.
     public mutating func notice(
-        _ duty: ComplianceDuty, consentId: UUID, eventOn: LocalDate, days: Int, delivery: Delivery
+        _ duty: ComplianceDuty, consentId: UUID, eventOn: LocalDate, days: Int, delivery: NoticeDuty.Delivery
     ) {
         let lastDay = NoticePeriod.lastDayToSend(before: eventOn, days: days)
         guard inRange(lastDay) else { return }
-        let state: NoticeDuty.Delivery =
-            switch delivery {
-            case .sent(let at): .sent(on: at.localDate(in: timeZone))
-            case .failed: .failed
-            case .withdrawn: .withdrawn
-            case .waiting: .waiting
-            }
-        tally.record(duty, NoticeDuty.outcome(state, lastDay: lastDay, today: today), consentId: consentId)
+        let outcome = NoticeDuty.outcome(delivery, lastDay: lastDay, today: today, timeZone: timeZone)
+        tally.record(duty, outcome, consentId: consentId)
     }
 
     /// A payment executed in the range, recorded if the consent's cancellation had taken effect by then.

@@ -11,19 +11,24 @@ public enum ConfirmationDuty {
     }
 }
 
+import Foundation
+
 /// A message that must go out by a last day (a pre-debit notice, an amendment's notice, a card-expiry reminder).
 public enum NoticeDuty {
-    /// Where the message stands.
+    /// Where the message stands, as its outbox shows it.
     public enum Delivery: Sendable, Equatable {
-        case sent(on: LocalDate)
+        case sent(at: Instant)
         case failed
         case withdrawn
         case waiting
     }
 
-    public static func outcome(_ delivery: Delivery, lastDay: LocalDate, today: LocalDate) -> DutyOutcome {
+    /// Days are the merchant's, in `timeZone`.
+    public static func outcome(_ delivery: Delivery, lastDay: LocalDate, today: LocalDate, timeZone: TimeZone)
+        -> DutyOutcome
+    {
         switch delivery {
-        case .sent(let sentOn): sentOn <= lastDay ? .sentOnTime : .sentLate
+        case .sent(let at): at.localDate(in: timeZone) <= lastDay ? .sentOnTime : .sentLate
         case .failed: .failed
         case .withdrawn: .withdrawn
         case .waiting: lastDay < today ? .missing : .notYetDue

@@ -74,13 +74,13 @@ public struct ConsentHistory: Sendable {
         self.cancelledAt = cancelledAt
     }
 
-    /// Cancelled from the moment the cancellation took effect; active from activation; before that pending,
-    /// or expired once its activation deadline had passed.
     /// The cancellation had taken effect by `moment`: a payment executed then is one taken after cancellation.
     public func wasCancelled(at moment: Instant) -> Bool {
         cancelledAt.map { $0 <= moment } ?? false
     }
 
+    /// Cancelled from the moment the cancellation took effect; active from activation; before that pending,
+    /// or expired once its activation deadline had passed.
     public func status(at moment: Instant) -> ConsentStatus {
         if wasCancelled(at: moment) { return .cancelled }
         if let activatedAt, activatedAt <= moment { return .active }

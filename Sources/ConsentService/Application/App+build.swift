@@ -80,8 +80,7 @@ func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     ).addRoutes(to: v1)
     ExportController(
         store: ConsentExportStore(
-            pool: dependencies.pool, readPool: dependencies.standbyPool ?? dependencies.pool, clock: dependencies.clock,
-            keyring: dependencies.keyring),
+            pool: dependencies.pool, reads: reads, clock: dependencies.clock, keyring: dependencies.keyring),
         slots: ExportSlots(limits: .forPool(size: dependencies.pool.size)),
         stallTimeout: dependencies.exportStallTimeout
     ).addRoutes(to: v1)

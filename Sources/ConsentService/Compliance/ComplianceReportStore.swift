@@ -21,7 +21,7 @@ struct ComplianceReportStore: Sendable {
     {
         try await pool.withTransaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            let lag = try ReplayLag.read(on: connection)
+            let lag = try pools.lag(of: pool, on: connection)
             let merchant = try Authenticator.principal(
                 keyHash: keyHash, on: connection, permission: .readComplianceReport
             ).merchant
@@ -114,7 +114,7 @@ struct ComplianceReportStore: Sendable {
     }
 
     /// A message's sent time and outbox state: sent whenever a time is recorded, whatever the state says.
-    private static func delivery(_ cursor: inout RowCursor) throws -> ComplianceJudge.Delivery {
+    private static func delivery(_ cursor: inout RowCursor) throws -> NoticeDuty.Delivery {
         let sentAt = try instant(&cursor)
         let state: String? = try cursor.next()
         if let sentAt { return .sent(at: sentAt) }

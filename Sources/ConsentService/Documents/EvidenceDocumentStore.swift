@@ -74,10 +74,11 @@ struct EvidenceDocumentStore: Sendable {
     ) async throws -> (bundle: Bundle, extra: Extra) {
         let now = clock.now()
         let keyring = self.keyring
+        let pools = self.pools
         return try await pools.read { pool in
             try await pool.withTransaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                let lag = try ReplayLag.read(on: connection)
+                let lag = try pools.lag(of: pool, on: connection)
                 let consent = try AuditStore.consent(
                     consentId, keyHash: keyHash, permission: .readEvidence, now: now, keyring: keyring, on: connection)
                 let value = try EvidenceBundle.build(consent, generatedAt: now, keyring: keyring, on: connection)

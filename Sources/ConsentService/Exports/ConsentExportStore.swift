@@ -11,7 +11,7 @@ struct ConsentExportStore: Sendable {
     /// The primary: every export is recorded there.
     let pool: PGPool
     /// Where the consents are read: READ_DATABASE_URL's sessions (a standby, when one is up) or the primary.
-    let readPool: PGPool
+    let reads: ReadPools
     let clock: AppClock
     let keyring: PersonalDataKeyring
 
@@ -61,7 +61,7 @@ struct ConsentExportStore: Sendable {
 
     /// How far behind the primary the server the export reads from is, as the export starts.
     func lag() async throws -> ReplayLag {
-        try await readPool.withConnection { try ReplayLag.read(on: $0) }
+        try await reads.lagOfLongReads()
     }
 
     /// Records how the export ended: `export.completed` with its row count, or `export.failed` with the rows
@@ -95,7 +95,7 @@ struct ConsentExportStore: Sendable {
     /// number of consents written; throws when the database fails or the consumer stopped.
     func produce(_ export: Export, into handoff: ChunkHandoff) async throws -> (rows: Int, bytes: Int) {
         let keyring = self.keyring
-        return try await readPool.withConnection { connection in
+        return try await reads.longReads.withConnection { connection in
             try connection.transaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 _ = try connection.query(

@@ -15,6 +15,22 @@ struct ReadPools: Sendable {
         self.standby = standby
     }
 
+    /// The pool a read that cannot start over on another server (an export) uses.
+    var longReads: PGPool { standby ?? primary }
+
+    /// How far behind the server of `connection`, a session of `pool`, is: asked only of READ_DATABASE_URL's
+    /// sessions, since the primary's are never behind.
+    func lag(of pool: PGPool, on connection: PGConnection) throws -> ReplayLag {
+        guard let standby, pool === standby else { return .primary }
+        return try ReplayLag.read(on: connection)
+    }
+
+    /// The same for a read about to start on `longReads`.
+    func lagOfLongReads() async throws -> ReplayLag {
+        guard let standby else { return .primary }
+        return try await standby.withConnection { try ReplayLag.read(on: $0) }
+    }
+
     /// Runs `body` on the standby's pool; asks the primary instead when the standby cannot be reached, or when it
     /// does not know the key or the consent asked for, which a standby behind the primary may not know yet.
     func read<T: Sendable>(_ body: (PGPool) async throws -> T) async throws -> T {
@@ -35,6 +51,8 @@ struct ReplayLag: Sendable, Equatable {
     let onStandby: Bool
     /// 0 on the primary, and on a standby that has replayed everything it received.
     let seconds: Double
+
+    static let primary = ReplayLag(onStandby: false, seconds: 0)
 
     /// On a standby: the age of the last transaction it replayed, unless it has replayed all it received.
     static let statement = PGStatement(
